@@ -1,0 +1,101 @@
+# Configuration checks, split discovery and input functions shared by the rules files.
+import csv
+import re
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+SIDES = ["train", "test"]
+SIMULATED_DIR = "results/simulated"
+SIMULATED_SPLITS = [f"split_{i:02d}" for i in range(1, config["simulate"]["n_splits"] + 1)]
+SPLIT_PATTERN = re.compile(r"split_\d+")
+DATA_DIR = config["data_dir"].rstrip("/")
+USES_SIMULATED = Path(DATA_DIR).resolve() == Path(SIMULATED_DIR).resolve()
+N_FOLDS = config["cv"]["n_folds"]
+FOLDS = [str(k) for k in range(1, N_FOLDS + 1)]
+SCOPES = [f"fold_{k}" for k in FOLDS] + ["final"]
+
+
+wildcard_constraints:
+    split=r"split_\d+",
+    side="train|test",
+    fold=r"\d+",
+    scope=r"fold_\d+|final",
+
+
+def log_splits(path):
+    """The split names used in a log file's 'split' column (csv module: cheap at parse time)."""
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or "split" not in reader.fieldnames:
+            raise WorkflowError(f"{path}: missing column 'split'")
+        return {row["split"] for row in reader}
+
+
+def discover_splits():
+    """Split folders of the data set: from config for the simulated set, else from the folder itself.
+
+    A real data folder is checked here, before any job runs: it must exist, hold both logs, and every
+    split named in a log must have its folder with both lightcurve files.
+    """
+    if USES_SIMULATED:
+        return SIMULATED_SPLITS
+    root = Path(DATA_DIR)
+    if not root.is_dir():
+        raise WorkflowError(f"config key 'data_dir': folder '{DATA_DIR}' does not exist")
+    missing = [name for name in ("train_log.csv", "test_log.csv") if not (root / name).is_file()]
+    if missing:
+        raise WorkflowError(f"config key 'data_dir': '{DATA_DIR}' has no {' or '.join(missing)}")
+    splits = sorted(p.name for p in root.iterdir() if p.is_dir() and SPLIT_PATTERN.fullmatch(p.name))
+    if not splits:
+        raise WorkflowError(f"config key 'data_dir': '{DATA_DIR}' has no split_XX folders")
+    for side in SIDES:
+        unknown = sorted(log_splits(root / f"{side}_log.csv") - set(splits))
+        if unknown:
+            raise WorkflowError(
+                f"{root / f'{side}_log.csv'}: column 'split' names {unknown}, which have no folder in '{DATA_DIR}'"
+            )
+    absent = [
+        str(root / s / f"{side}_full_lightcurves.csv")
+        for s in splits
+        for side in SIDES
+        if not (root / s / f"{side}_full_lightcurves.csv").is_file()
+    ]
+    if absent:
+        raise WorkflowError("missing lightcurve file(s): " + ", ".join(absent))
+    return splits
+
+
+SPLITS = discover_splits()
+
+
+def data_file(name):
+    """A top-level file of the data set (train_log.csv, test_log.csv, sample_submission.csv)."""
+    return f"{DATA_DIR}/{name}"
+
+
+def lightcurve_file(wildcards):
+    return f"{DATA_DIR}/{wildcards.split}/{wildcards.side}_full_lightcurves.csv"
+
+
+def side_log(wildcards):
+    return data_file(f"{wildcards.side}_log.csv")
+
+
+def split_features(wildcards):
+    return expand("results/features/{side}/{split}.parquet", side=wildcards.side, split=SPLITS)
+
+
+def scope_folds(wildcards):
+    """The fold table for a fold's scope; the final fit uses every training object and needs none."""
+    return [] if wildcards.scope == "final" else ["results/cv/folds.tsv"]
+
+
+def sample_submission(wildcards):
+    """The data set's sample submission, when it has one, fixes the row order of ours."""
+    path = data_file("sample_submission.csv")
+    return [path] if USES_SIMULATED or Path(path).is_file() else []

@@ -1,0 +1,69 @@
+rule folds:
+    input:
+        "results/features/train.parquet",
+    output:
+        "results/cv/folds.tsv",
+    params:
+        cv=config["cv"],
+    log:
+        "results/logs/folds.log",
+    benchmark:
+        "results/benchmarks/folds.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/assign_folds.py"
+
+
+rule fit_predict_fold:
+    input:
+        features="results/features/train.parquet",
+        folds="results/cv/folds.tsv",
+        selected="results/model/fold_{fold}/selected_features.txt",
+        tuning="results/model/fold_{fold}/tuning.json",
+    output:
+        "results/cv/fold_{fold}/oof.csv",
+    params:
+        seed=config["model"]["seed"],
+    log:
+        "results/logs/fit_predict_fold/fold_{fold}.log",
+    benchmark:
+        "results/benchmarks/fit_predict_fold/fold_{fold}.tsv"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/fit_predict_fold.py"
+
+
+rule metrics:
+    input:
+        oof=expand("results/cv/fold_{fold}/oof.csv", fold=FOLDS),
+        selected=expand("results/model/{scope}/selected_features.txt", scope=SCOPES),
+        tuning=expand("results/model/fold_{fold}/tuning.json", fold=FOLDS),
+    output:
+        metrics=report(
+            "results/metrics.json",
+            caption="../report/metrics.rst",
+            category="Cross-validation",
+        ),
+        oof="results/cv/oof_probabilities.csv",
+    log:
+        "results/logs/metrics.log",
+    benchmark:
+        "results/benchmarks/metrics.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/summarize_metrics.py"

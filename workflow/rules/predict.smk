@@ -1,0 +1,48 @@
+rule fit_final:
+    input:
+        features="results/features/train.parquet",
+        selected="results/model/final/selected_features.txt",
+        tuning="results/model/final/tuning.json",
+    output:
+        "results/model/final/model.txt",
+    params:
+        seed=config["model"]["seed"],
+    log:
+        "results/logs/fit_final.log",
+    benchmark:
+        "results/benchmarks/fit_final.tsv"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/fit_final.py"
+
+
+rule predict:
+    input:
+        model="results/model/final/model.txt",
+        features="results/features/test.parquet",
+        metrics="results/metrics.json",
+        sample_submission=sample_submission,
+    output:
+        submission=report(
+            "results/submission.csv",
+            caption="../report/submission.rst",
+            category="Prediction",
+        ),
+        probabilities="results/test_probabilities.csv",
+    log:
+        "results/logs/predict.log",
+    benchmark:
+        "results/benchmarks/predict.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/predict_test.py"

@@ -1,0 +1,24 @@
+rule simulate:
+    output:
+        train_log=f"{SIMULATED_DIR}/train_log.csv",
+        test_log=f"{SIMULATED_DIR}/test_log.csv",
+        sample_submission=f"{SIMULATED_DIR}/sample_submission.csv",
+        lightcurves=expand(
+            f"{SIMULATED_DIR}/{{split}}/{{side}}_full_lightcurves.csv",
+            split=SIMULATED_SPLITS,
+            side=SIDES,
+        ),
+    params:
+        simulate=config["simulate"],
+    log:
+        "results/logs/simulate.log",
+    benchmark:
+        "results/benchmarks/simulate.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    conda:
+        "../../envs/simulate.yaml"
+    script:
+        "../scripts/simulate_data.py"

@@ -1,0 +1,24 @@
+# The Optuna study of each scope is kept in results/optuna/{scope}.sqlite3 (not a declared output, so
+# Snakemake does not delete it when a job is killed): a rerun resumes the study where it stopped.
+rule tune:
+    input:
+        features="results/features/train.parquet",
+        folds=scope_folds,
+        selected="results/model/{scope}/selected_features.txt",
+    output:
+        "results/model/{scope}/tuning.json",
+    params:
+        tuning=config["tuning"],
+        storage="results/optuna/{scope}.sqlite3",
+    log:
+        "results/logs/tune/{scope}.log",
+    benchmark:
+        "results/benchmarks/tune/{scope}.tsv"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    conda:
+        "../../envs/model.yaml"
+    script:
+        "../scripts/tune_model.py"

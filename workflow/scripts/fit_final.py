@@ -1,0 +1,16 @@
+"""Fit the final model on all training objects with the final selection and tuning."""
+
+import json
+
+from mallorn_tde.io import read_lines, read_table
+from mallorn_tde.logs import logged
+from mallorn_tde.model import feature_matrix, fit
+
+with logged(snakemake.log[0]) as log:
+    train = read_table(snakemake.input.features)
+    X = feature_matrix(train)[read_lines(snakemake.input.selected)]
+    with open(snakemake.input.tuning) as handle:
+        tuning = json.load(handle)
+    booster = fit(X, train["target"], tuning["params"], snakemake.params.seed, snakemake.threads)
+    log.info("final model: %d objects, %d features, %d trees", len(X), X.shape[1], booster.num_trees())
+    booster.save_model(snakemake.output[0])

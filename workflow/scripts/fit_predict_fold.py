@@ -1,0 +1,32 @@
+"""Fit one outer fold's model on its training part and predict its held-out objects."""
+
+import json
+
+import pandas as pd
+
+from mallorn_tde.evaluation import held_out_ids, training_ids
+from mallorn_tde.io import read_lines, read_table
+from mallorn_tde.logs import logged
+from mallorn_tde.model import feature_matrix, fit, predict
+
+with logged(snakemake.log[0]) as log:
+    scope = f"fold_{snakemake.wildcards.fold}"
+    table = read_table(snakemake.input.features)
+    folds = pd.read_csv(snakemake.input.folds, sep="\t")
+    with open(snakemake.input.tuning) as handle:
+        tuning = json.load(handle)
+    X = feature_matrix(table)[read_lines(snakemake.input.selected)]
+    train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)
+    booster = fit(X.loc[train_ids], table.loc[train_ids, "target"], tuning["params"], snakemake.params.seed, snakemake.threads)
+    proba = predict(booster, X.loc[test_ids])
+    oof = pd.DataFrame(
+        {
+            "object_id": test_ids,
+            "fold": int(snakemake.wildcards.fold),
+            "target": table.loc[test_ids, "target"].to_numpy(),
+            "probability": proba,
+            "prediction": (proba >= tuning["threshold"]).astype(int),
+        }
+    )
+    log.info("%s: %d held-out objects, %d predicted TDE at threshold %.4f", scope, len(oof), oof["prediction"].sum(), tuning["threshold"])
+    oof.to_csv(snakemake.output[0], index=False, float_format="%.10g")

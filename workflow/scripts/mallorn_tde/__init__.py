@@ -1,0 +1,1 @@
+"""mallorn-tde: the logic behind the workflow's scripts, as plain functions on DataFrames."""

@@ -1,0 +1,143 @@
+"""Cross-validation folds, threshold search and the metrics that are reported."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import StratifiedKFold
+
+FINAL_SCOPE = "final"
+
+
+def assign_folds(target: pd.Series, n_folds: int, seed: int) -> pd.DataFrame:
+    """Outer fold (1..K) of each training object, stratified by class so every fold holds TDEs.
+
+    Objects are ordered by id first, so the assignment depends on the set of objects and the seed,
+    not on the order of the rows in the log.
+    """
+    target = target.sort_index()
+    n_pos = int(target.sum())
+    if n_pos < n_folds:
+        raise ValueError(
+            f"cannot make {n_folds} stratified folds with {n_pos} TDE(s) in the training set; "
+            f"lower cv.n_folds in config.yaml"
+        )
+    skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    fold = np.zeros(len(target), dtype=int)
+    for k, (_, test_idx) in enumerate(skf.split(np.zeros(len(target)), target.to_numpy()), start=1):
+        fold[test_idx] = k
+    return pd.DataFrame({"object_id": target.index, "target": target.to_numpy(), "fold": fold})
+
+
+def scope_names(n_folds: int) -> list[str]:
+    """The model-fitting scopes: one per outer fold, then the final fit on all training objects."""
+    return [f"fold_{k}" for k in range(1, n_folds + 1)] + [FINAL_SCOPE]
+
+
+def training_ids(folds: pd.DataFrame, scope: str) -> pd.Index:
+    """Objects a scope may learn from: all but its own outer fold, or all of them for the final fit."""
+    if scope == FINAL_SCOPE:
+        return pd.Index(folds["object_id"])
+    k = int(scope.removeprefix("fold_"))
+    return pd.Index(folds.loc[folds["fold"] != k, "object_id"])
+
+
+def held_out_ids(folds: pd.DataFrame, scope: str) -> pd.Index:
+    """Objects of one outer fold: never seen by that fold's selection, tuning, threshold or fit."""
+    k = int(scope.removeprefix("fold_"))
+    return pd.Index(folds.loc[folds["fold"] == k, "object_id"])
+
+
+def best_threshold(y_true, proba) -> tuple[float, float]:
+    """Probability threshold that maximises F1, and that F1.
+
+    Candidates are the distinct predicted probabilities; the threshold returned is the midpoint between
+    the chosen probability and the next lower one, so a new object on the border is treated the same
+    way however the scores were rounded. Ties go to the higher threshold (fewer positives).
+    """
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(proba, dtype=float)
+    if y.sum() == 0:
+        return 0.5, 0.0
+    order = np.argsort(-p, kind="mergesort")
+    p_sorted, y_sorted = p[order], y[order]
+    tp = np.cumsum(y_sorted)
+    predicted = np.arange(1, len(p) + 1)
+    # Only the last position of each run of equal scores is a valid cut.
+    last_of_run = np.r_[p_sorted[1:] != p_sorted[:-1], True]
+    f1 = np.where(last_of_run, 2 * tp / (predicted + y.sum()), -1.0)
+    i = int(np.argmax(f1))
+    lower = p_sorted[i + 1] if i + 1 < len(p_sorted) else 0.0
+    return float((p_sorted[i] + lower) / 2), float(f1[i])
+
+
+def classification_summary(y_true, y_pred, proba) -> dict:
+    """Precision, recall, F1 of hard predictions and average precision of the probabilities."""
+    y_true = np.asarray(y_true, dtype=int)
+    y_pred = np.asarray(y_pred, dtype=int)
+    return {
+        "f1": float(f1_score(y_true, y_pred, zero_division=0)),
+        "precision": float(precision_score(y_true, y_pred, zero_division=0)),
+        "recall": float(recall_score(y_true, y_pred, zero_division=0)),
+        "average_precision": float(average_precision_score(y_true, proba)) if y_true.any() else float("nan"),
+        "n_objects": int(len(y_true)),
+        "n_tde": int(y_true.sum()),
+        "n_predicted_tde": int(y_pred.sum()),
+    }
+
+
+def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[str, float]) -> dict:
+    """The content of metrics.json from the pooled out-of-fold predictions.
+
+    ``oof`` has columns object_id, fold, target, probability, prediction (prediction made at the fold's
+    own inner threshold). ``n_features`` and ``thresholds`` are keyed by scope (fold_k and final).
+    """
+    pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
+    per_fold = {}
+    for k, part in oof.groupby("fold", sort=True):
+        per_fold[f"fold_{k}"] = classification_summary(part["target"], part["prediction"], part["probability"])
+    fold_f1 = np.array([m["f1"] for m in per_fold.values()])
+    final_threshold, pooled_best_f1 = best_threshold(oof["target"], oof["probability"])
+    return {
+        "f1": pooled["f1"],
+        "precision": pooled["precision"],
+        "recall": pooled["recall"],
+        "average_precision": pooled["average_precision"],
+        "f1_fold_mean": float(fold_f1.mean()),
+        "f1_fold_std": float(fold_f1.std(ddof=1)) if len(fold_f1) > 1 else 0.0,
+        "f1_fold_min": float(fold_f1.min()),
+        "f1_fold_max": float(fold_f1.max()),
+        "per_fold": per_fold,
+        "fold_thresholds": {k: v for k, v in thresholds.items() if k != FINAL_SCOPE},
+        "threshold": final_threshold,
+        "f1_at_pooled_threshold": pooled_best_f1,
+        "n_features": n_features,
+        "n_objects": pooled["n_objects"],
+        "n_tde": pooled["n_tde"],
+        "n_predicted_tde": pooled["n_predicted_tde"],
+        "how": {
+            "f1": "F1 of the TDE class on the pooled out-of-fold predictions: every training object is predicted "
+            "once, by the model of the outer fold that held it out, at that fold's own threshold; feature "
+            "selection, tuning, imputation and the threshold of each fold were fitted on its training part only.",
+            "precision": "Precision of the same pooled out-of-fold predictions.",
+            "recall": "Recall of the same pooled out-of-fold predictions.",
+            "average_precision": "Average precision (area under the precision-recall curve) of the pooled "
+            "out-of-fold probabilities; threshold-free.",
+            "f1_fold_mean": "Mean of the per-fold F1 values (each fold's held-out objects at its own threshold).",
+            "f1_fold_std": "Sample standard deviation (ddof=1) of the per-fold F1 values: the spread across folds.",
+            "f1_fold_min": "Lowest per-fold F1.",
+            "f1_fold_max": "Highest per-fold F1.",
+            "per_fold": "F1, precision, recall and average precision on each outer fold's held-out objects.",
+            "fold_thresholds": "Each fold's threshold: the F1-maximising cut on the inner cross-validated "
+            "probabilities of that fold's best tuning trial (training part only).",
+            "threshold": "The threshold applied to the final model's test probabilities: the F1-maximising cut "
+            "on the pooled out-of-fold probabilities.",
+            "f1_at_pooled_threshold": "F1 of the pooled out-of-fold probabilities at that same pooled threshold. "
+            "Optimistic, because the threshold was chosen on these very predictions; shown for comparison only.",
+            "n_features": "Number of features kept by selection in each scope (fold_k and the final fit).",
+            "n_objects": "Training objects with an out-of-fold prediction.",
+            "n_tde": "TDEs among them.",
+            "n_predicted_tde": "Objects predicted as TDE out of fold.",
+        },
+    }
