@@ -47,11 +47,11 @@ def select_features(X: pd.DataFrame, y: pd.Series, fdr_level: float, min_feature
     table = calculate_relevance_table(
         X_imp, y.astype(int), ml_task="classification", fdr_level=fdr_level, n_jobs=0 if n_jobs <= 1 else n_jobs
     )
-    table = table.loc[table["p_value"].notna()]
-    relevant = set(table.index[table["relevant"]])
+    table = table.loc[table["p_value"].notna()].reset_index(drop=True)
+    table = table.sort_values(["p_value", "feature"], kind="mergesort").reset_index(drop=True)
+    relevant = set(table.loc[table["relevant"], "feature"])
     if len(relevant) < min_features:
-        by_p = table.sort_values(["p_value", "feature"], kind="mergesort")
-        relevant = set(by_p.index[:min_features])
+        relevant = set(table["feature"].iloc[:min_features])
         log.warning(
             "only %d feature(s) pass FDR %.3g; kept the %d with the smallest p-values",
             int(table["relevant"].sum()),
@@ -59,7 +59,7 @@ def select_features(X: pd.DataFrame, y: pd.Series, fdr_level: float, min_feature
             len(relevant),
         )
     selected = [c for c in X.columns if c in relevant]
-    return selected, table.sort_values(["p_value", "feature"], kind="mergesort")
+    return selected, table
 
 
 def lgb_params(trial_params: dict, seed: int, threads: int) -> dict:

@@ -1,0 +1,100 @@
+"""Selection, tuning and fitting on small synthetic problems."""
+
+import numpy as np
+import optuna
+import pandas as pd
+import pytest
+from mallorn_tde.model import feature_matrix, fit, predict, select_features, study_name, tune
+
+
+def problem(n=240, n_pos=30, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=int)
+    y[:n_pos] = 1
+    X = pd.DataFrame(
+        {
+            "signal": y * 2.0 + rng.normal(size=n),
+            "weak": y * 0.8 + rng.normal(size=n),
+            **{f"noise{i}": rng.normal(size=n) for i in range(8)},
+            "constant": np.ones(n),
+            "empty": np.full(n, np.nan),
+        },
+        index=[f"o{i:03d}" for i in range(n)],
+    )
+    X.loc[X.index[:5], "signal"] = np.nan
+    return X, pd.Series(y, index=X.index, name="target")
+
+
+def test_feature_matrix_drops_labels_and_bookkeeping():
+    table = pd.DataFrame({"Z": [0.1], "Z_err": [np.nan], "split": ["split_01"], "target": [1], "f": [np.inf]})
+    X = feature_matrix(table)
+    assert list(X.columns) == ["Z", "f"] and np.isnan(X["f"].iloc[0])
+
+
+def test_selection_keeps_signal_drops_noise_and_constants():
+    X, y = problem()
+    selected, relevance = select_features(X, y, fdr_level=0.05, min_features=1, n_jobs=1)
+    assert "signal" in selected and "weak" in selected
+    assert not any(c.startswith("noise") for c in selected)
+    assert "constant" not in selected and "empty" not in selected
+    assert selected == [c for c in X.columns if c in selected]  # original order
+
+
+def test_selection_falls_back_to_smallest_p_values():
+    X, y = problem()
+    selected, _ = select_features(X, y, fdr_level=0.05, min_features=4, n_jobs=1)
+    assert len(selected) == 4 and {"signal", "weak"} <= set(selected)
+
+
+def test_selection_uses_only_the_rows_given():
+    X, y = problem()
+    selected_all, _ = select_features(X, y, 0.05, 1, 1)
+    # The same rows in another order give the same selection; p-values depend on the rows alone.
+    shuffled = X.sample(frac=1, random_state=3)
+    assert select_features(shuffled, y.loc[shuffled.index], 0.05, 1, 1)[0] == selected_all
+
+
+def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
+    X, y = problem()
+    X = X[["signal", "weak", "noise0"]]
+    settings = {"n_trials": 4, "inner_folds": 3, "seed": 5}
+    first = tune(X, y, settings, tmp_path / "a.sqlite3", threads=1)
+    again = tune(X, y, settings, tmp_path / "b.sqlite3", threads=1)
+    assert first == again
+    assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1
+    assert first["params"]["bagging_freq"] > 0
+
+    # An interrupted study (2 of 4 trials done, one left RUNNING by a kill) resumes to the same answer.
+    storage = tmp_path / "c.sqlite3"
+    tune(X, y, {**settings, "n_trials": 2}, storage, threads=1)
+    partial = optuna.load_study(
+        study_name=study_name(X, y, {**settings, "n_trials": 2}), storage=f"sqlite:///{storage}"
+    )
+    assert len(partial.trials) == 2
+    # Copy those two trials into the study of the 4-trial run, as if it had been killed after two.
+    full_name = study_name(X, y, settings)
+    resumed_study = optuna.create_study(study_name=full_name, storage=f"sqlite:///{storage}", direction="maximize")
+    for t in partial.trials:
+        resumed_study.add_trial(t)
+    resumed_study.ask()  # a trial left RUNNING
+    assert tune(X, y, settings, storage, threads=1) == first
+
+
+def test_study_name_changes_with_problem():
+    X, y = problem()
+    s = {"n_trials": 4, "inner_folds": 3, "seed": 5}
+    assert study_name(X, y, s) == study_name(X, y, dict(s))
+    assert study_name(X, y, s) != study_name(X, y, {**s, "seed": 6})
+    assert study_name(X, y, s) != study_name(X.iloc[1:], y.iloc[1:], s)
+    assert study_name(X, y, s) != study_name(X[X.columns[::-1]], y, s)
+
+
+def test_fit_predict_orders_columns_like_training():
+    X, y = problem()
+    params = {"learning_rate": 0.1, "num_boost_round": 50, "num_leaves": 7, "min_child_samples": 5,
+              "bagging_fraction": 0.9, "bagging_freq": 1}
+    booster = fit(X, y, params, seed=1, threads=1)
+    p = predict(booster, X)
+    assert p == pytest.approx(predict(booster, X[X.columns[::-1]]))
+    assert p[y == 1].mean() > p[y == 0].mean() + 0.3
+    assert np.array_equal(p, predict(fit(X, y, params, seed=1, threads=1), X))
