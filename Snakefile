@@ -19,6 +19,7 @@ include: "workflow/rules/cv.smk"
 include: "workflow/rules/selection.smk"
 include: "workflow/rules/tuning.smk"
 include: "workflow/rules/predict.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -27,3 +28,4 @@ rule all:
         "results/submission.csv",
         "results/test_probabilities.csv",
         "results/metrics.json",
+        "results/report/cross_validation.png",

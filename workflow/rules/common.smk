@@ -6,7 +6,6 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-
 validate(config, "../schemas/config.schema.yaml")
 
 SIDES = ["train", "test"]

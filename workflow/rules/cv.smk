@@ -3,18 +3,18 @@ rule folds:
         "results/features/train.parquet",
     output:
         "results/cv/folds.tsv",
-    params:
-        cv=config["cv"],
     log:
         "results/logs/folds.log",
     benchmark:
         "results/benchmarks/folds.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        "../../envs/model.yaml"
+    params:
+        cv=config["cv"],
     script:
         "../scripts/assign_folds.py"
 
@@ -27,18 +27,18 @@ rule fit_predict_fold:
         tuning="results/model/fold_{fold}/tuning.json",
     output:
         "results/cv/fold_{fold}/oof.csv",
-    params:
-        seed=config["model"]["seed"],
     log:
         "results/logs/fit_predict_fold/fold_{fold}.log",
     benchmark:
         "results/benchmarks/fit_predict_fold/fold_{fold}.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 2
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/model.yaml"
+    params:
+        seed=config["model"]["seed"],
     script:
         "../scripts/fit_predict_fold.py"
 
@@ -59,11 +59,11 @@ rule metrics:
         "results/logs/metrics.log",
     benchmark:
         "results/benchmarks/metrics.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        "../../envs/model.yaml"
     script:
         "../scripts/summarize_metrics.py"

@@ -9,11 +9,11 @@ rule ingest:
         "results/logs/ingest/{side}/{split}.log",
     benchmark:
         "results/benchmarks/ingest/{side}/{split}.tsv"
+    conda:
+        "../../envs/features.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        "../../envs/features.yaml"
     script:
         "../scripts/ingest_split.py"

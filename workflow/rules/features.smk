@@ -7,18 +7,18 @@ rule extract:
         log=side_log,
     output:
         "results/features/{side}/{split}.parquet",
-    params:
-        features=config["features"],
     log:
         "results/logs/extract/{side}/{split}.log",
     benchmark:
         "results/benchmarks/extract/{side}/{split}.tsv"
+    conda:
+        "../../envs/features.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        features=config["features"],
     script:
         "../scripts/extract_features.py"
 
@@ -33,11 +33,11 @@ rule merge:
         "results/logs/merge/{side}.log",
     benchmark:
         "results/benchmarks/merge/{side}.tsv"
+    conda:
+        "../../envs/features.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
-    conda:
-        "../../envs/features.yaml"
     script:
         "../scripts/merge_features.py"

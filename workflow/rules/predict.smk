@@ -5,18 +5,18 @@ rule fit_final:
         tuning="results/model/final/tuning.json",
     output:
         "results/model/final/model.txt",
-    params:
-        seed=config["model"]["seed"],
     log:
         "results/logs/fit_final.log",
     benchmark:
         "results/benchmarks/fit_final.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 2
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/model.yaml"
+    params:
+        seed=config["model"]["seed"],
     script:
         "../scripts/fit_final.py"
 
@@ -38,11 +38,11 @@ rule predict:
         "results/logs/predict.log",
     benchmark:
         "results/benchmarks/predict.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
-    conda:
-        "../../envs/model.yaml"
     script:
         "../scripts/predict_test.py"

@@ -5,17 +5,17 @@ rule select:
     output:
         selected="results/model/{scope}/selected_features.txt",
         relevance="results/model/{scope}/relevance.tsv",
-    params:
-        selection=config["selection"],
     log:
         "results/logs/select/{scope}.log",
     benchmark:
         "results/benchmarks/select/{scope}.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/model.yaml"
+    params:
+        selection=config["selection"],
     script:
         "../scripts/select_features.py"

@@ -8,17 +8,17 @@ rule simulate:
             split=SIMULATED_SPLITS,
             side=SIDES,
         ),
-    params:
-        simulate=config["simulate"],
     log:
         "results/logs/simulate.log",
     benchmark:
         "results/benchmarks/simulate.tsv"
+    conda:
+        "../../envs/simulate.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=20,
-    conda:
-        "../../envs/simulate.yaml"
+    params:
+        simulate=config["simulate"],
     script:
         "../scripts/simulate_data.py"

@@ -7,18 +7,18 @@ rule tune:
         selected="results/model/{scope}/selected_features.txt",
     output:
         "results/model/{scope}/tuning.json",
-    params:
-        tuning=config["tuning"],
-        storage="results/optuna/{scope}.sqlite3",
     log:
         "results/logs/tune/{scope}.log",
     benchmark:
         "results/benchmarks/tune/{scope}.tsv"
+    conda:
+        "../../envs/model.yaml"
     threads: 2
     resources:
         mem_mb=4000,
         runtime=120,
-    conda:
-        "../../envs/model.yaml"
+    params:
+        tuning=config["tuning"],
+        storage="results/optuna/{scope}.sqlite3",
     script:
         "../scripts/tune_model.py"

@@ -1,0 +1,80 @@
+"""Summarise a run's Snakemake benchmark files: per-rule job count, wall time and peak memory.
+
+    python benchmarks/summarize.py RESULTS_DIR [--wall SECONDS]
+
+RESULTS_DIR is a run's results/ folder (it reads RESULTS_DIR/benchmarks/**/*.tsv, written by every
+rule's `benchmark:`). Prints a Markdown table for BENCHMARKS.md. Wall time of the whole run is not in
+those files (jobs overlap); pass it with --wall when you measured it, to print it beside the sums.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+
+def collect(results: Path) -> pd.DataFrame:
+    """One row per job: rule, job name, seconds, peak resident memory (MB), CPU seconds."""
+    rows = []
+    root = results / "benchmarks"
+    for path in sorted(root.rglob("*.tsv")):
+        bench = pd.read_csv(path, sep="\t")
+        rule = path.relative_to(root).parts[0].removesuffix(".tsv")
+        rows.append(
+            {
+                "rule": rule,
+                "job": str(path.relative_to(root).with_suffix("")),
+                "s": float(bench["s"].iloc[0]),
+                "max_rss_mb": float(pd.to_numeric(bench["max_rss"], errors="coerce").iloc[0]),
+                "cpu_s": float(pd.to_numeric(bench["cpu_time"], errors="coerce").iloc[0]),
+            }
+        )
+    if not rows:
+        raise SystemExit(f"no benchmark files under {root}")
+    return pd.DataFrame(rows)
+
+
+def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
+    return (
+        jobs.groupby("rule", sort=False)
+        .agg(
+            jobs=("job", "size"),
+            total_s=("s", "sum"),
+            mean_s=("s", "mean"),
+            max_s=("s", "max"),
+            cpu_s=("cpu_s", "sum"),
+            peak_rss_mb=("max_rss_mb", "max"),
+        )
+        .sort_values("total_s", ascending=False)
+    )
+
+
+def markdown(table: pd.DataFrame) -> str:
+    header = "| rule | jobs | total s | mean s | max s | CPU s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    lines = [
+        f"| {rule} | {int(r.jobs)} | {r.total_s:.1f} | {r.mean_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} | {r.peak_rss_mb:.0f} |"
+        for rule, r in table.iterrows()
+    ]
+    return header + "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path)
+    parser.add_argument("--wall", type=float, help="measured wall time of the whole run, seconds")
+    args = parser.parse_args()
+    jobs = collect(args.results)
+    table = per_rule(jobs)
+    print(markdown(table))
+    print(
+        f"\nSum of job times {jobs['s'].sum():.0f} s over {len(jobs)} jobs; "
+        f"peak RSS of any job {jobs['max_rss_mb'].max():.0f} MB."
+    )
+    if args.wall is not None:
+        print(f"Wall time of the run: {args.wall:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

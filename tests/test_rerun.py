@@ -1,0 +1,57 @@
+"""Same answer twice, and the same answer after a run killed with SIGKILL in the middle of extraction."""
+
+import os
+import signal
+import subprocess
+import time
+
+from workflow_helpers import SNAKEMAKE, TINY_CONFIG, copy_workflow, snakemake
+
+RESULT_FILES = (
+    "results/submission.csv",
+    "results/test_probabilities.csv",
+    "results/metrics.json",
+    "results/cv/oof_probabilities.csv",
+    "results/cv/folds.tsv",
+    "results/model/final/model.txt",
+    "results/features/train.parquet",
+    "results/features/test.parquet",
+)
+
+
+def assert_identical(a, b):
+    for name in RESULT_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs"
+
+
+def test_two_clean_runs_are_identical(tiny_run, tmp_path):
+    other = copy_workflow(tmp_path / "again", TINY_CONFIG)
+    snakemake(other)
+    assert_identical(tiny_run, other)
+
+
+def test_kill_9_during_extraction_then_rerun_gives_identical_results(tiny_run, tmp_path):
+    workdir = copy_workflow(tmp_path / "killed", TINY_CONFIG)
+    process = subprocess.Popen(
+        [SNAKEMAKE, "--cores", "2"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    extract_logs = workdir / "results" / "logs" / "extract"
+    deadline = time.monotonic() + 300
+    try:
+        # Wait until extraction is under way: an extract job has started (its log exists).
+        while not (extract_logs.is_dir() and any(extract_logs.rglob("*.log"))):
+            assert process.poll() is None, "the run ended before extraction started"
+            assert time.monotonic() < deadline, "extraction did not start in time"
+            time.sleep(0.2)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    features = workdir / "results" / "features"
+    assert not (features / "train.parquet").exists(), "killed too late: extraction had finished"
+
+    snakemake(workdir)  # the README's command again, nothing else
+    assert_identical(tiny_run, workdir)

@@ -1,0 +1,96 @@
+"""The workflow as a whole: style gates, the DAG's shape, an end-to-end run and what a change rebuilds."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from workflow_helpers import REPO, SNAKEMAKE, copy_workflow, job_counts, snakemake
+
+BIN = Path(sys.executable).parent
+
+
+def test_snakemake_lint_is_clean():
+    result = subprocess.run([SNAKEMAKE, "--lint", "--cores", "1"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean():
+    result = subprocess.run([str(BIN / "snakefmt"), "--check", "."], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def expected_shape(n_splits, n_folds):
+    return {
+        "ingest": 2 * n_splits,
+        "extract": 2 * n_splits,
+        "merge": 2,
+        "folds": 1,
+        "select": n_folds + 1,
+        "tune": n_folds + 1,
+        "fit_predict_fold": n_folds,
+        "metrics": 1,
+        "fit_final": 1,
+        "predict": 1,
+        "plot_cv": 1,
+        "all": 1,
+    }
+
+
+def test_dry_run_default_shape(tmp_path):
+    """20 simulated splits: one ingest and one extraction job per split and side, one job per fold."""
+    workdir = copy_workflow(tmp_path)
+    counts = job_counts(snakemake(workdir, "-n").stdout)
+    assert counts == {"simulate": 1, **expected_shape(20, 5)}
+
+
+def test_dry_run_real_data_shape(tmp_path, real_data):
+    workdir = copy_workflow(tmp_path)
+    counts = job_counts(snakemake(workdir, "-n", "--config", f"data_dir={real_data}").stdout)
+    assert counts == expected_shape(20, 5)
+
+
+def test_end_to_end_outputs(tiny_run):
+    results = tiny_run / "results"
+    submission = pd.read_csv(results / "submission.csv")
+    sample = pd.read_csv(results / "simulated" / "sample_submission.csv")
+    assert list(submission.columns) == ["object_id", "prediction"]
+    assert submission["object_id"].tolist() == sample["object_id"].tolist()
+    assert set(submission["prediction"]) <= {0, 1}
+    probabilities = pd.read_csv(results / "test_probabilities.csv")
+    assert probabilities["object_id"].tolist() == sample["object_id"].tolist()
+    assert probabilities["probability"].between(0, 1).all()
+
+    metrics = json.loads((results / "metrics.json").read_text())
+    assert 0 <= metrics["f1"] <= 1
+    assert set(metrics["per_fold"]) == {"fold_1", "fold_2", "fold_3"}
+    assert set(metrics["n_features"]) == {"fold_1", "fold_2", "fold_3", "final"}
+    for key in ("f1", "f1_fold_std", "precision", "recall", "average_precision", "threshold"):
+        assert key in metrics["how"]
+    oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
+    train_log = pd.read_csv(results / "simulated" / "train_log.csv")
+    assert sorted(oof["object_id"]) == sorted(train_log["object_id"])  # every object predicted once
+    for name in ("ingest/train/split_01", "extract/test/split_03", "tune/final", "metrics", "predict"):
+        assert (results / "benchmarks" / f"{name}.tsv").is_file(), name
+
+
+def test_final_threshold_comes_from_pooled_out_of_fold(tiny_run):
+    results = tiny_run / "results"
+    metrics = json.loads((results / "metrics.json").read_text())
+    probabilities = pd.read_csv(results / "test_probabilities.csv")
+    submission = pd.read_csv(results / "submission.csv")
+    assert ((probabilities["probability"] >= metrics["threshold"]).astype(int) == submission["prediction"]).all()
+
+
+def test_nothing_left_to_do_after_a_run(tiny_run):
+    assert job_counts(snakemake(tiny_run, "-n").stdout) == {}
+
+
+def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
+    lightcurve = tiny_run / "results" / "simulated" / "split_02" / "test_full_lightcurves.csv"
+    lightcurve.touch()
+    counts = job_counts(snakemake(tiny_run, "-n").stdout)
+    # That split's ingest and extraction, the test side's merge and the prediction; no training job.
+    assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, "all": 1}
