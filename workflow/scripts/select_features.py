@@ -11,7 +11,7 @@ with logged(snakemake.log[0]) as log:
     p = snakemake.params.selection
     train = read_table(snakemake.input.features)
     if snakemake.input.folds:
-        train = train.loc[training_ids(pd.read_csv(snakemake.input.folds, sep="\t"), snakemake.wildcards.scope)]
+        train = train.loc[training_ids(pd.read_csv(snakemake.input.folds[0], sep="\t"), snakemake.wildcards.scope)]
     X = feature_matrix(train)
     selected, relevance = select_features(X, train["target"], p["fdr_level"], p["min_features"], snakemake.threads)
     log.info("%s: %d of %d features selected on %d objects", snakemake.wildcards.scope, len(selected), X.shape[1], len(X))

@@ -13,7 +13,7 @@ from mallorn_tde.model import feature_matrix, tune
 with logged(snakemake.log[0]) as log:
     train = read_table(snakemake.input.features)
     if snakemake.input.folds:
-        train = train.loc[training_ids(pd.read_csv(snakemake.input.folds, sep="\t"), snakemake.wildcards.scope)]
+        train = train.loc[training_ids(pd.read_csv(snakemake.input.folds[0], sep="\t"), snakemake.wildcards.scope)]
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     Path(snakemake.params.storage).parent.mkdir(parents=True, exist_ok=True)
     result = tune(X, train["target"], snakemake.params.tuning, snakemake.params.storage, snakemake.threads)

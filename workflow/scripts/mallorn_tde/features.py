@@ -42,7 +42,8 @@ DECLINE_MAX = 365.0  # post-peak points used in the decline fits
 EVENT_HALF_WIDTH = 100.0  # points farther than this from the peak are "off-event"
 MAG_RATE_EPOCHS = (30.0, 60.0)  # post-peak epochs of the magnitude decline rates
 MAG_RATE_MAX_GAP_OBS = 50.0  # observed days: max gap of the two points interpolated at an epoch
-T0_GRID = np.geomspace(1.0, 300.0, 40)  # rest-frame days; t0 of the power law f ~ (t - t_peak + t0)^k
+T0_FIXED = 30.0  # rest-frame days; t0 of the power law f ~ (t - t_peak + t0)^k of decline_index_*
+T0_GRID = np.geomspace(1.0, 300.0, 40)  # rest-frame days; t0 grid of decline_index_free_ref
 T_GRID = np.geomspace(2.0e3, 1.0e5, 80)  # K; blackbody temperature grid
 
 # Physical constants (cgs)
@@ -64,23 +65,50 @@ def _physics_names() -> list[str]:
     for f in FILTERS:
         names += [f"peak_flux_{f}", f"peak_snr_{f}", f"n_obs_{f}", f"n_det_{f}"]
     names += [
-        "n_obs", "n_det", "n_bands_det", "frac_negative", "frac_neg_3sigma",
-        "ref_band_wavelength", "t_peak_mjd",
-        "rise_time_obs", "rise_time_rest", "fall_time_obs", "fall_time_rest",
-        "rise_half_time_rest", "fall_half_time_obs", "fall_half_time_rest",
-        "duration_half_max_rest", "time_above_half_span_rest",
-        "decline_index_g", "decline_index_r", "decline_index_ref", "decline_t0_ref_rest",
-        "decline_powerlaw_rmse_ref", "decline_linmag_rate_ref", "decline_linmag_rmse_ref",
+        "n_obs",
+        "n_det",
+        "n_bands_det",
+        "frac_negative",
+        "frac_neg_3sigma",
+        "ref_band_wavelength",
+        "t_peak_mjd",
+        "rise_time_obs",
+        "rise_time_rest",
+        "fall_time_obs",
+        "fall_time_rest",
+        "rise_half_time_rest",
+        "fall_half_time_obs",
+        "fall_half_time_rest",
+        "duration_half_max_rest",
+        "time_above_half_span_rest",
+        "decline_index_g",
+        "decline_index_r",
+        "decline_index_ref",
+        "decline_index_free_ref",
+        "decline_t0_free_ref_rest",
+        "decline_powerlaw_rmse_ref",
+        "decline_linmag_rate_ref",
+        "decline_linmag_rmse_ref",
     ]
     names += [f"dmag_rate_{int(d)}d_ref" for d in MAG_RATE_EPOCHS]
     for a, b in _COLORS:
         names += [f"color_{a}_{b}_peak", f"color_{a}_{b}_{int(LATE_EPOCH)}d", f"color_{a}_{b}_change"]
     names += [
-        "bb_log10_temp_peak", f"bb_log10_temp_{int(LATE_EPOCH)}d", "bb_log10_temp_change",
-        "bb_redchi2_peak", "bb_log10_radius_cm_peak", "bb_log10_lum_peak",
-        "peak_abs_mag_g", "peak_abs_mag_r", "peak_abs_mag_ref",
-        "pre_peak_mean_frac", "post_peak_mean_frac",
-        "offevent_n_obs", "offevent_std_frac_ref", "offevent_redchi2", "offevent_frac_3sigma",
+        "bb_log10_temp_peak",
+        f"bb_log10_temp_{int(LATE_EPOCH)}d",
+        "bb_log10_temp_change",
+        "bb_redchi2_peak",
+        "bb_log10_radius_cm_peak",
+        "bb_log10_lum_peak",
+        "peak_abs_mag_g",
+        "peak_abs_mag_r",
+        "peak_abs_mag_ref",
+        "pre_peak_mean_frac",
+        "post_peak_mean_frac",
+        "offevent_n_obs",
+        "offevent_std_frac_ref",
+        "offevent_redchi2",
+        "offevent_frac_3sigma",
     ]
     return names
 
@@ -147,7 +175,11 @@ class _Prepared:
         self.series_end = np.r_[self.series_start[1:], len(key)].astype(np.int64)
         self.series_obj = self.obj[self.series_start]
         self.series_band = self.band[self.series_start]
-        z = pd.to_numeric(meta["Z"], errors="coerce").to_numpy(np.float64) if "Z" in meta else np.full(self.n_obj, np.nan)
+        z = (
+            pd.to_numeric(meta["Z"], errors="coerce").to_numpy(np.float64)
+            if "Z" in meta
+            else np.full(self.n_obj, np.nan)
+        )
         self.z = z
 
 
@@ -262,11 +294,11 @@ def _lightcurve_block(p: _Prepared, n_jobs: int) -> pd.DataFrame:
     feat_names = list(ext.names)
     out = np.full((p.n_obj, _NB, len(feat_names)), np.nan)
     if len(p.series_start):
-        lcs = [
-            (p.t[s:e], p.f[s:e], p.e[s:e]) for s, e in zip(p.series_start, p.series_end)
-        ]
+        lcs = [(p.t[s:e], p.f[s:e], p.e[s:e]) for s, e in zip(p.series_start, p.series_end)]
         with np.errstate(all="ignore"):
-            vals = np.asarray(ext.many(lcs, fill_value=np.nan, sorted=True, check=True, n_jobs=n_jobs), dtype=np.float64)
+            vals = np.asarray(
+                ext.many(lcs, fill_value=np.nan, sorted=True, check=True, n_jobs=n_jobs), dtype=np.float64
+            )
         out[p.series_obj, p.series_band] = vals
     names = [f"lightcurve__{f}__{n}" for f in FILTERS for n in feat_names]
     return pd.DataFrame(out.reshape(p.n_obj, -1), columns=names)
@@ -290,16 +322,20 @@ def _batch_linfit(X: np.ndarray, y: np.ndarray):
     return slope, sse
 
 
-def powerlaw_decline(dt: np.ndarray, flux: np.ndarray, zf: float = 1.0):
-    """Fit log10 flux = a + k log10(dt + t0) over t0 (rest-frame days) and return (k, t0_rest, rmse).
+def powerlaw_decline(dt: np.ndarray, flux: np.ndarray, zf: float = 1.0, t0: float | None = T0_FIXED):
+    """Fit log10 flux = a + k log10(dt + t0 (1+z)) and return (k, t0 in rest-frame days, rmse in dex).
 
-    ``dt`` are observed days since the peak (>= 0), ``flux`` positive. t0 is chosen on a log grid
-    (:data:`T0_GRID` x (1+z)), then refined on a finer grid around the best value.
+    ``dt`` are observed days since the peak (>= 0), ``flux`` positive. With ``t0=None`` t0 is
+    fitted as well: chosen on a log grid (:data:`T0_GRID`), then refined on a finer grid around the
+    best value (it sits on the grid edge, 300 d, when the decline looks exponential).
     """
     nan3 = (np.nan, np.nan, np.nan)
     if len(dt) < 3 or np.ptp(dt) <= 0:
         return nan3
     y = np.log10(flux)
+    if t0 is not None:
+        slope, sse = _batch_linfit(np.log10(dt + t0 * zf)[None, :], y)
+        return float(slope[0]), float(t0), float(np.sqrt(sse[0] / len(dt)))
     grid = T0_GRID * zf
     _, sse = _batch_linfit(np.log10(dt[None, :] + grid[:, None]), y)
     k = int(np.argmin(sse))
@@ -458,9 +494,10 @@ def _physics_one(t, f, e, band, z, dist_cm, distmod, row):
                 dtb, fb = _decline_points(t[sb:qb], f[sb:qb], e[sb:qb], peak_idx[b] - sb, zf)
                 row[P[f"decline_index_{name}"]] = powerlaw_decline(dtb, fb, zf)[0]
         dtr, fdr = _decline_points(tr, fr, er, p, zf)
-        k, t0, rmse = powerlaw_decline(dtr, fdr, zf)
-        row[P["decline_index_ref"]] = k
-        row[P["decline_t0_ref_rest"]] = t0
+        row[P["decline_index_ref"]] = powerlaw_decline(dtr, fdr, zf)[0]
+        k, t0, rmse = powerlaw_decline(dtr, fdr, zf, t0=None)
+        row[P["decline_index_free_ref"]] = k
+        row[P["decline_t0_free_ref_rest"]] = t0
         row[P["decline_powerlaw_rmse_ref"]] = rmse
         if len(dtr) >= 3 and np.ptp(dtr) > 0:
             mag = -2.5 * np.log10(fdr)
@@ -483,7 +520,6 @@ def _physics_one(t, f, e, band, z, dist_cm, distmod, row):
 
     # colours and blackbody near peak and LATE_EPOCH later
     lt = int(LATE_EPOCH)
-    temps = {}
     for tag, center in (("peak", tp), (f"{lt}d", tp + LATE_EPOCH * zf)):
         wf, we = _window_fluxes(t, f, e, band, center, PEAK_WINDOW * zf)
         for a, b in _COLORS:
@@ -492,7 +528,6 @@ def _physics_one(t, f, e, band, z, dist_cm, distmod, row):
         have = np.isfinite(wf)
         if have.sum() >= BB_MIN_BANDS and np.count_nonzero(wf[have] >= FIT_SNR * we[have]) >= BB_MIN_SNR_BANDS:
             temp, a, rchi2 = blackbody_fit(_NU_OBS[have] * zf, wf[have] * _UJY_CGS, we[have] * _UJY_CGS)
-            temps[tag] = temp
             if tag == "peak" and np.isfinite(temp):
                 row[P["bb_log10_temp_peak"]] = np.log10(temp)
                 row[P["bb_redchi2_peak"]] = rchi2
