@@ -94,3 +94,9 @@ def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
     counts = job_counts(snakemake(tiny_run, "-n").stdout)
     # That split's ingest and extraction, the test side's merge and the prediction; no training job.
     assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, "all": 1}
+
+
+def test_report_builds(tiny_run):
+    snakemake(tiny_run, "--report", "report.html")
+    html = (tiny_run / "report.html").read_text(errors="replace")
+    assert "cross_validation.png" in html and "metrics.json" in html
