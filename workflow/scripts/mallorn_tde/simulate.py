@@ -1,0 +1,1123 @@
+"""A simulated data set in the MALLORN challenge layout: the workflow's default input and the tests' fixture.
+
+`simulate_dataset` writes `train_log.csv`, `test_log.csv`, `sample_submission.csv` and `split_XX/` folders
+with `train_full_lightcurves.csv` and `test_full_lightcurves.csv`, with the challenge's columns, number
+formats and quirks. The physics is deliberately simple but honest:
+
+- every object gets a class (the challenge's mix), a redshift from a per-class distribution, a Milky Way
+  E(B-V), a luminosity distance in flat LambdaCDM (astropy; H0=70, Om0=0.3) and time dilation by (1+z);
+- transients are a light-curve shape (Gaussian rise, then exponential, power-law or plateau decline) times a
+  blackbody (with a UV suppression for supernovae) whose temperature evolves, evaluated at the rest-frame
+  wavelength of each LSST band: f_nu = (1+z) 10^(-0.4 (M + mu - 23.9)) shape(t) SED(lambda/(1+z)) microjansky;
+- AGN are a damped random walk (one walk per object, larger amplitude in bluer rest-frame bands) on a
+  power-law spectrum, minus a reference level (the challenge's fluxes are difference fluxes);
+- Milky Way dust is applied (not removed): flux * 10^(-0.4 A_band) with A from Fitzpatrick (1999), R_V=3.1;
+- an LSST-like cadence: yearly seasons, per-object observation windows of a few years, a per-object time grid,
+  one to five filters per visit, a few deep-drilling-like objects with many visits;
+- per-band noise with the challenge's median flux errors, and a detection requirement (at least 10 points
+  with noiseless S/N >= 5, as in the challenge) met by re-drawing an object's parameters at fixed class and z.
+
+`summary_statistics` and `compare_table` measure how close a data set is to another (used against the real
+data in tests/test_realism.py and in docs/simulator.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import extinction
+import numpy as np
+import pandas as pd
+from astropy import constants as const
+from astropy.cosmology import FlatLambdaCDM
+
+from .constants import (
+    EFF_WAVELENGTH_AA,
+    FILTERS,
+    LC_COLUMNS,
+    R_V,
+    SIDES,
+    SUBMISSION_COLUMNS,
+    TEST_LOG_COLUMNS,
+    TRAIN_LOG_COLUMNS,
+    lightcurve_filename,
+    split_name,
+)
+
+# ----------------------------------------------------------------------------------------------------------
+# Survey, instrument and cosmology
+# ----------------------------------------------------------------------------------------------------------
+
+SURVEY_START_MJD = 60979.5
+SURVEY_END_MJD = 64632.8
+YEAR_DAYS = 365.25
+COSMOLOGY = FlatLambdaCDM(H0=70.0, Om0=0.3)
+BAND_WAVE_AA = np.array([EFF_WAVELENGTH_AA[f] for f in FILTERS])
+REF_WAVE_AA = 4400.0  # rest-frame wavelength at which absolute magnitudes are quoted (B band)
+HC_OVER_K_AA_K = float((const.h * const.c / const.k_B).to("Angstrom K").value)  # 1.4388e8 Angstrom K
+# A_lambda / A_V of Fitzpatrick (1999) at the band wavelengths (the law is linear in A_V).
+EXTINCTION_PER_AV = extinction.fitzpatrick99(BAND_WAVE_AA, 1.0, R_V)
+
+# Per-band flux errors (microjansky): median, spread of log(error) within an object, and between objects.
+# The distribution of log(error) is skewed: narrower below the median than above (sigma_low, sigma_high).
+MEDIAN_FLUX_ERR = np.array([0.331, 0.118, 0.170, 0.274, 0.468, 1.122])
+FLUX_ERR_LOG_SIGMA_LOW = np.array([0.27, 0.34, 0.30, 0.31, 0.27, 0.24])
+FLUX_ERR_LOG_SIGMA_HIGH = np.array([0.37, 0.48, 0.45, 0.43, 0.37, 0.37])
+FLUX_ERR_OBJECT_SIGMA = 0.10
+SOURCE_NOISE_UJY = 1.5e-4  # Poisson term: variance += this * source flux
+
+# Detection requirement of the challenge sample: points with (noiseless) S/N >= 5.
+DETECTION_SNR = 5.0
+MIN_DETECTIONS = 10
+MAX_ATTEMPTS = 120
+BOOST_AFTER = 20  # attempts before a failing object is brightened (about 1 in 10 attempts passes)
+
+# Visits: which filters are observed together at one timestamp (one to five rows share the timestamp).
+VISIT_COMBOS = (
+    ("iz", 0.148),
+    ("y", 0.141),
+    ("ir", 0.1045),
+    ("r", 0.103),
+    ("i", 0.0895),
+    ("z", 0.080),
+    ("yz", 0.078),
+    ("gr", 0.0775),
+    ("ru", 0.063),
+    ("gu", 0.041),
+    ("g", 0.017),
+    ("u", 0.014),
+    ("iyz", 0.007),
+    ("irz", 0.0064),
+    ("gi", 0.004),
+    ("gir", 0.0035),
+    ("iru", 0.0024),
+    ("rz", 0.002),
+    ("iy", 0.002),
+    ("gru", 0.002),
+    ("iry", 0.0014),
+    ("giu", 0.0013),
+    ("girz", 0.0013),
+    ("ryz", 0.001),
+    ("iryz", 0.001),
+    ("giru", 0.0006),
+    ("griz", 0.0002),
+)
+DDF_VISIT_COMBOS = (
+    ("ryz", 0.10),
+    ("ruz", 0.10),
+    ("y", 0.09),
+    ("giu", 0.085),
+    ("gi", 0.085),
+    ("rz", 0.08),
+    ("giy", 0.08),
+    ("u", 0.065),
+    ("giryz", 0.022),
+    ("giruz", 0.019),
+    ("r", 0.016),
+    ("z", 0.016),
+    ("giru", 0.014),
+    ("yz", 0.014),
+    ("giyz", 0.013),
+    ("ru", 0.013),
+    ("girz", 0.013),
+    ("irz", 0.012),
+    ("i", 0.012),
+    ("iryz", 0.012),
+    ("iz", 0.011),
+    ("ry", 0.01),
+    ("gu", 0.01),
+    ("g", 0.009),
+    ("iruz", 0.008),
+)
+DDF_FRACTION = 0.007  # before the detection requirement, which favours them: ~2% after
+
+# Class mix of the challenge training sample (groups), and the labels inside each group with their weights.
+GROUP_FRACTIONS = {"AGN": 0.587, "SN Ia": 0.271, "SN other": 0.094, "TDE": 0.049}
+GROUP_LABELS = {
+    "AGN": (("AGN", 1.0),),
+    "TDE": (("TDE", 1.0),),
+    "SN Ia": (
+        ("SN Ia", 632),
+        ("SN Ia-91T-like", 14),
+        ("SN Ia-pec", 6),
+        ("SN Ia-91bg-like", 4),
+        ("SN Iax[02cx-like]", 4),
+    ),
+    "SN other": (
+        ("SN II", 130),
+        ("SN IIn", 33),
+        ("SN Ic", 17),
+        ("SLSN-I", 12),
+        ("SN Ic-BL", 10),
+        ("SN Ib", 8),
+        ("SLSN-II", 8),
+        ("SN IIP", 5),
+        ("SN IIb", 5),
+    ),
+}
+# Redshift per label: lognormal (median, sigma of ln z), clipped to [low, high]; medians as in the challenge.
+REDSHIFT = {
+    "AGN": (0.78, 0.65, 0.05, 4.5),
+    "TDE": (0.46, 0.60, 0.02, 2.0),
+    "SN Ia": (0.36, 0.30, 0.02, 0.75),
+    "SN Ia-91T-like": (0.46, 0.15, 0.1, 0.7),
+    "SN Ia-pec": (0.28, 0.20, 0.05, 0.6),
+    "SN Ia-91bg-like": (0.15, 0.50, 0.02, 0.45),
+    "SN Iax[02cx-like]": (0.25, 0.10, 0.05, 0.5),
+    "SN II": (0.19, 0.50, 0.01, 0.9),
+    "SN IIP": (0.30, 0.40, 0.02, 0.7),
+    "SN IIb": (0.22, 0.45, 0.02, 0.5),
+    "SN IIn": (0.47, 0.35, 0.05, 0.9),
+    "SN Ib": (0.16, 0.30, 0.02, 0.4),
+    "SN Ic": (0.20, 0.40, 0.02, 0.5),
+    "SN Ic-BL": (0.28, 0.25, 0.05, 0.5),
+    "SLSN-I": (0.72, 0.28, 0.2, 1.5),
+    "SLSN-II": (0.57, 0.25, 0.2, 1.2),
+}
+LABELS = tuple(REDSHIFT)
+SN_LABELS = tuple(name for name in LABELS if name not in ("AGN", "TDE"))
+
+# Milky Way E(B-V): lognormal like the challenge's (median 0.036 mag).
+EBV_MEDIAN, EBV_LOG_SIGMA = 0.036, 0.90
+
+# Host-galaxy dust of transients: A_V exponential with this mean (Fitzpatrick 1999, R_V=3.1, rest frame).
+HOST_AV_MEAN = {
+    "TDE": 0.5,
+    "SLSN-I": 0.1,
+    "SLSN-II": 0.15,
+    "SN Ia-91bg-like": 0.1,
+    "SN Ia": 0.3,
+    "SN Ia-91T-like": 0.3,
+    "SN Ia-pec": 0.3,
+    "SN Iax[02cx-like]": 0.3,
+}
+
+# Light-curve shapes.
+DECLINE_EXP, DECLINE_POWER, DECLINE_PLATEAU = 0, 1, 2
+
+# ----------------------------------------------------------------------------------------------------------
+# Invented vocabulary for object ids and the free-text 'English Translation' (nothing from the real data)
+# ----------------------------------------------------------------------------------------------------------
+
+_ONSETS = (
+    "b",
+    "br",
+    "ch",
+    "d",
+    "dw",
+    "f",
+    "fl",
+    "g",
+    "gr",
+    "j",
+    "k",
+    "kr",
+    "l",
+    "m",
+    "p",
+    "pl",
+    "qu",
+    "sk",
+    "sl",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "w",
+    "wr",
+    "z",
+)
+_NUCLEI = ("a", "e", "i", "o", "u", "oo", "ee", "ia", "ua", "y")
+_CODAS = ("", "b", "ck", "ff", "g", "k", "lt", "mp", "nk", "ps", "sk", "tz", "x", "zz")
+_NOUNS = (
+    "kettle",
+    "lantern",
+    "pebble",
+    "walnut",
+    "bucket",
+    "meadow",
+    "comet",
+    "ember",
+    "thistle",
+    "pancake",
+    "ribbon",
+    "orchard",
+    "teaspoon",
+    "compass",
+    "anvil",
+    "barley",
+    "cinder",
+    "drizzle",
+    "fern",
+    "gravel",
+    "hazel",
+    "icicle",
+    "juniper",
+    "kiln",
+    "ladder",
+    "marble",
+    "needle",
+    "oyster",
+    "pepper",
+    "quill",
+    "rafter",
+    "saddle",
+    "timber",
+    "umbrella",
+    "velvet",
+    "wicker",
+    "yarrow",
+    "doorknob",
+    "candle",
+    "shoelace",
+    "button",
+    "chimney",
+    "dumpling",
+    "fiddle",
+    "goblet",
+    "hammock",
+    "inkpot",
+    "jigsaw",
+    "kite",
+    "lobster",
+    "mitten",
+    "noodle",
+    "otter",
+    "puddle",
+    "radish",
+    "spindle",
+    "teapot",
+    "walrus",
+    "badger",
+    "clover",
+)
+_ADJECTIVES = (
+    "quick",
+    "soggy",
+    "rusty",
+    "hollow",
+    "fizzy",
+    "woolly",
+    "crooked",
+    "wobbly",
+    "muddy",
+    "tiny",
+    "sleepy",
+    "loud",
+    "sticky",
+    "round",
+    "salty",
+    "windy",
+    "bumpy",
+    "shy",
+    "clumsy",
+    "striped",
+)
+_QUALIFIERS = ("(tool)", "(toy)", "(kitchen)", "(slang)", "(nautical)", "(jargon)", "(rare)", "(plural)")
+_VOCABULARY_SIZE = 420
+_VOCABULARY_SEED = 77031  # fixed: the vocabulary is part of the simulator, the run seed picks from it
+
+
+def _build_vocabulary():
+    """Invented words (two syllables of nonsense) and an invented English gloss for each."""
+    rng = np.random.default_rng(_VOCABULARY_SEED)
+    words, seen = [], set()
+    while len(words) < _VOCABULARY_SIZE:
+        w = rng.choice(_ONSETS) + rng.choice(_NUCLEI) + rng.choice(_ONSETS) + rng.choice(_NUCLEI) + rng.choice(_CODAS)
+        if w in seen:
+            continue
+        seen.add(w)
+        words.append(w)
+    glosses = []
+    for i, w in enumerate(words):
+        noun, adj = rng.choice(_NOUNS), rng.choice(_ADJECTIVES)
+        form = rng.random()
+        if form < 0.30:
+            gloss = f"{noun}, {adj} {rng.choice(_NOUNS)}"
+        elif form < 0.50:
+            gloss = f"{adj} {noun}"
+        elif form < 0.70:
+            gloss = f"{noun} {rng.choice(_QUALIFIERS)}"
+        else:
+            gloss = str(noun)
+        if rng.random() < 0.04:  # a few proper names
+            words[i] = w.capitalize()
+            gloss = "Folk of the " + gloss.title()
+        glosses.append(gloss)
+    return tuple(words), tuple(glosses)
+
+
+VOCABULARY, GLOSSES = _build_vocabulary()
+
+
+def make_object_ids(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
+    """n unique object ids (three invented words joined by '_') and their 'English Translation' texts.
+
+    The translation joins the words' glosses with ' + ' and stray spaces, as the challenge's field does.
+    """
+    names, texts, seen = [], [], set()
+    while len(names) < n:
+        k = n - len(names)
+        idx = rng.integers(0, len(VOCABULARY), size=(2 * k + 8, 3))
+        pad = rng.random((2 * k + 8, 3, 2))
+        for row, sp in zip(idx, pad):
+            name = "_".join(VOCABULARY[j] for j in row)
+            if name in seen:
+                continue
+            seen.add(name)
+            parts = []
+            for j, (lead, trail) in zip(row, sp):
+                parts.append((" " if lead < 0.12 else "") + GLOSSES[j] + (" " if trail < 0.28 else ""))
+            names.append(name)
+            texts.append(" + ".join(parts))
+            if len(names) == n:
+                break
+    return names, texts
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Classes, redshifts, dust
+# ----------------------------------------------------------------------------------------------------------
+
+
+def group_counts(n: int) -> dict[str, int]:
+    """Objects per class group for a side of n objects: the challenge mix, at least one TDE, and every
+    major group present when n >= 4."""
+    if n <= 0:
+        return {g: 0 for g in GROUP_FRACTIONS}
+    counts = {g: int(round(f * n)) for g, f in GROUP_FRACTIONS.items() if g != "AGN"}
+    counts["TDE"] = max(1, counts["TDE"])
+    for g in ("SN Ia", "SN other"):
+        if n >= 4:
+            counts[g] = max(1, counts[g])
+    counts["AGN"] = n - sum(counts.values())
+    if n >= 4 and counts["AGN"] < 1:
+        counts["SN Ia"] -= 1 - counts["AGN"]
+        counts["AGN"] = 1
+    if counts["AGN"] < 0:  # tiny sets: TDE first, then AGN, SN Ia, other
+        counts = {g: 0 for g in GROUP_FRACTIONS}
+        for i, g in enumerate(("TDE", "AGN", "SN Ia", "SN other")[:n]):
+            counts[g] = 1
+    return {g: counts[g] for g in GROUP_FRACTIONS}
+
+
+def assign_labels(n_splits: int, per_split: int, rng: np.random.Generator):
+    """SpecType labels and split numbers (1-based) for one side, with each class spread over the splits."""
+    n = n_splits * per_split
+    counts = group_counts(n)
+    labels = []
+    for group in ("TDE", "SN other", "SN Ia", "AGN"):  # rarest first: dealt out over the splits first
+        names = [name for name, _ in GROUP_LABELS[group]]
+        weights = np.array([w for _, w in GROUP_LABELS[group]], dtype=float)
+        picks = rng.choice(len(names), size=counts[group], p=weights / weights.sum())
+        labels.extend(names[i] for i in sorted(picks))
+    splits = np.empty(n, dtype=int)
+    for start in range(0, n, n_splits):  # deal round-robin, a new split order each round
+        order = rng.permutation(n_splits) + 1
+        splits[start : start + n_splits] = order[: n - start]
+    return np.array(labels, dtype=object), splits
+
+
+def draw_redshift(labels, rng: np.random.Generator) -> np.ndarray:
+    """True redshifts from each label's lognormal distribution."""
+    z = np.empty(len(labels))
+    for name in np.unique(labels):
+        m = labels == name
+        med, sig, lo, hi = REDSHIFT[name]
+        z[m] = np.clip(med * np.exp(sig * np.clip(rng.standard_normal(m.sum()), -2.5, 2.5)), lo, hi)
+    return z
+
+
+def draw_ebv(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Milky Way E(B-V) in magnitudes, rounded to 0.001 as in the challenge logs."""
+    ebv = EBV_MEDIAN * np.exp(EBV_LOG_SIGMA * rng.standard_normal(n))
+    return np.round(np.clip(ebv, 0.002, 1.3), 3)
+
+
+def photometric_redshift(z: np.ndarray, rng: np.random.Generator):
+    """Photometric redshift and its error for test objects: Z_err ~ 0.02 (1+z), Z = z + N(0, Z_err) > 0."""
+    z_err = 0.02 * (1 + z) * (1 + 0.02 * rng.standard_normal(len(z)))
+    z_obs = np.abs(z + z_err * rng.standard_normal(len(z)))
+    z_obs = np.maximum(z_obs, 0.002)
+    return z_obs, z_err
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Physical parameters per object
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _u(rng, lo, hi, n):
+    return rng.uniform(lo, hi, n)
+
+
+def _n(rng, mu, sd, n, lo=-np.inf, hi=np.inf):
+    return np.clip(rng.normal(mu, sd, n), lo, hi)
+
+
+def _transient_params(name: str, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Rest-frame light-curve and SED parameters for n transients of one label.
+
+    Keys: M (peak absolute AB magnitude at 4400 A), sig_r (Gaussian rise, days), kind (decline law), tau1,
+    a2, tau2 (two-exponential decline), t0, p (power law (1 + t/t0)^-p), t_pl, r_pl, drop (plateau),
+    T_pk, T_late, tau_T (temperature evolution, K and days), uv (UV-suppression wavelength, 0 = none),
+    bump_amp, bump_t, bump_w (secondary red maximum of SNe Ia), host_av (host-galaxy dust A_V, mag).
+    """
+    p = {
+        "kind": np.full(n, DECLINE_EXP),
+        "tau1": np.full(n, 20.0),
+        "a2": np.full(n, 0.2),
+        "tau2": np.full(n, 80.0),
+        "t0": np.full(n, 30.0),
+        "p": np.full(n, 5 / 3),
+        "t_pl": np.full(n, 90.0),
+        "r_pl": np.full(n, 0.01),
+        "drop": np.full(n, 2.0),
+        "uv": np.full(n, 3700.0),
+        "bump_amp": np.zeros(n),
+        "bump_t": np.full(n, 28.0),
+        "bump_w": np.full(n, 7.0),
+        "tau_T": np.full(n, 20.0),
+    }
+    if name.startswith("SN Ia") or name.startswith("SN Iax"):
+        if name == "SN Ia":
+            s, m0, msd, tpk = _n(rng, 1.0, 0.09, n, 0.75, 1.25), -19.3, 0.12, _n(rng, 14000, 1000, n)
+        elif name == "SN Ia-91T-like":
+            s, m0, msd, tpk = _n(rng, 1.15, 0.05, n), -19.6, 0.15, _n(rng, 15000, 1000, n)
+        elif name == "SN Ia-91bg-like":
+            s, m0, msd, tpk = _n(rng, 0.72, 0.05, n), -17.6, 0.3, _n(rng, 10000, 800, n)
+        elif name == "SN Ia-pec":
+            s, m0, msd, tpk = _n(rng, 1.0, 0.15, n, 0.7, 1.3), -19.0, 0.4, _n(rng, 13000, 1500, n)
+        else:  # SN Iax
+            s, m0, msd, tpk = _n(rng, 0.85, 0.08, n), -17.2, 0.6, _n(rng, 11000, 1000, n)
+        p["M"] = m0 - 1.5 * (s - 1.0) + msd * rng.standard_normal(n)
+        p["sig_r"] = 18.0 * s / 2.5
+        p["tau1"], p["a2"], p["tau2"] = 12.0 * s, np.full(n, 0.10), np.full(n, 70.0)
+        p["T_pk"], p["T_late"], p["tau_T"] = tpk, _n(rng, 7000, 400, n), 25.0 * s
+        p["uv"] = np.full(n, 3600.0)
+        amp = {"SN Ia": (0.10, 0.20), "SN Ia-91T-like": (0.1, 0.25), "SN Ia-pec": (0.0, 0.2)}.get(name, (0.0, 0.05))
+        p["bump_amp"], p["bump_t"] = _u(rng, *amp, n), 27.0 * s
+    elif name in ("SN II", "SN IIP"):
+        p["kind"] = np.full(n, DECLINE_PLATEAU)
+        p["M"] = _n(rng, -17.0 if name == "SN II" else -16.8, 0.9 if name == "SN II" else 0.6, n)
+        p["sig_r"] = _u(rng, 2.0, 5.0, n)
+        rate = _u(rng, 0.3, 3.5, n) if name == "SN II" else _u(rng, 0.0, 0.8, n)  # mag per 100 days
+        p["r_pl"] = rate * 0.4 * np.log(10) / 100.0
+        p["t_pl"] = _u(rng, 60, 110, n) if name == "SN II" else _u(rng, 90, 120, n)
+        p["drop"], p["tau2"] = _u(rng, 1.5, 2.5, n), np.full(n, 111.0)
+        p["T_pk"], p["T_late"], p["tau_T"] = _u(rng, 13000, 16000, n), _u(rng, 5000, 6000, n), _u(rng, 15, 25, n)
+        p["uv"] = np.full(n, 3300.0)
+    elif name in ("SN IIb", "SN Ib", "SN Ic", "SN Ic-BL"):
+        m0 = {"SN IIb": -17.0, "SN Ib": -17.3, "SN Ic": -17.3, "SN Ic-BL": -18.4}[name]
+        p["M"] = _n(rng, m0, 0.5, n)
+        p["sig_r"] = _u(rng, 12, 20, n) / 2.5
+        p["tau1"] = _u(rng, 10, 14, n) if name == "SN Ic-BL" else _u(rng, 13, 22, n)
+        p["a2"], p["tau2"] = np.full(n, 0.25), np.full(n, 70.0)
+        p["T_pk"], p["T_late"], p["tau_T"] = _u(rng, 7500, 9500, n), _u(rng, 4500, 5500, n), np.full(n, 15.0)
+        p["uv"] = np.full(n, 3900.0)
+    elif name == "SN IIn":
+        p["M"] = _n(rng, -19.0, 0.8, n)
+        p["sig_r"] = _u(rng, 20, 50, n) / 2.5
+        p["tau1"], p["a2"], p["tau2"] = _u(rng, 40, 120, n), np.full(n, 0.3), np.full(n, 200.0)
+        p["T_pk"], p["T_late"], p["tau_T"] = _u(rng, 11000, 16000, n), _u(rng, 8000, 10000, n), np.full(n, 80.0)
+        p["uv"] = np.zeros(n)
+    elif name in ("SLSN-I", "SLSN-II"):
+        p["M"] = _n(rng, -21.2 if name == "SLSN-I" else -20.8, 0.5, n)
+        p["sig_r"] = _u(rng, 30, 60, n) / 2.5
+        p["tau1"] = _u(rng, 30, 70, n) if name == "SLSN-I" else _u(rng, 50, 100, n)
+        p["a2"], p["tau2"] = np.full(n, 0.2), np.full(n, 150.0)
+        p["T_pk"] = _u(rng, 14000, 20000, n) if name == "SLSN-I" else _u(rng, 11000, 14000, n)
+        p["T_late"], p["tau_T"] = _u(rng, 8000, 9500, n), np.full(n, 50.0)
+        p["uv"] = np.full(n, 2600.0 if name == "SLSN-I" else 2400.0)
+    elif name == "TDE":
+        p["kind"] = np.full(n, DECLINE_POWER)
+        p["M"] = _n(rng, -19.3, 0.5, n, -20.8, -18.5)
+        p["sig_r"] = _u(rng, 10, 50, n) / 2.0  # rise from 13% to peak in 10-50 days
+        p["t0"] = _u(rng, 20, 70, n)
+        p["p"] = _n(rng, 5 / 3, 0.2, n, 1.2, 2.3)
+        p["T_pk"] = np.clip(2.0e4 * np.exp(0.3 * rng.standard_normal(n)), 1.5e4, 4.0e4)
+        p["T_late"], p["tau_T"] = p["T_pk"] * _u(rng, 0.8, 1.0, n), np.full(n, 100.0)
+        p["uv"] = np.zeros(n)
+    else:
+        raise ValueError(f"no transient model for {name!r}")
+    p["host_av"] = rng.exponential(HOST_AV_MEAN.get(name, 0.4), n)
+    return p
+
+
+def _agn_params(z: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """AGN: absolute magnitude at 4400 A (brighter at high z: flux-limited sample), SED slope
+    (f_nu ~ lambda^beta, beta > 0 is red), damped-random-walk amplitude (mag) and rest-frame timescale (days),
+    and the reference level that the difference fluxes are measured against (in units of the amplitude)."""
+    n = len(z)
+    return {
+        "M": _n(rng, -17.9 - 4.0 * np.log10(1 + z), 0.8, n),
+        "beta": _n(rng, 0.8, 0.3, n),
+        "sigma": _u(rng, 0.10, 0.30, n),
+        "tau": np.exp(_u(rng, np.log(100.0), np.log(1000.0), n)),
+        "ref": _n(rng, -0.4, 0.8, n),
+    }
+
+
+def _sed_ratio(wave_rest, temp, uv):
+    """Blackbody f_nu (times an optional UV suppression) at wave_rest relative to REF_WAVE_AA."""
+    x = HC_OVER_K_AA_K / (wave_rest * temp)
+    x0 = HC_OVER_K_AA_K / (REF_WAVE_AA * temp)
+    ratio = (REF_WAVE_AA / wave_rest) ** 3 * np.expm1(x0) / np.expm1(np.minimum(x, 700.0))
+    with np.errstate(divide="ignore"):
+        sup = np.where(uv > 0, (1 + (uv / REF_WAVE_AA) ** 6) / (1 + (uv / wave_rest) ** 6), 1.0)
+    return ratio * sup
+
+
+def transient_flux(tau, wave_rest, p, idx):
+    """Rest-frame shape x SED of transients: tau rest-frame days from peak, wave_rest in Angstrom; p holds
+    per-object parameters, idx the object of each row. Returns the flux relative to the peak at 4400 A."""
+    g = {k: v[idx] for k, v in p.items()}
+    t_pos = np.maximum(tau, 0.0)
+    rise = np.exp(-0.5 * (np.minimum(tau, 0.0) / g["sig_r"]) ** 2)
+    rise = np.where(tau < -3.0 * g["sig_r"], 0.0, rise)  # explosion / onset
+    exp2 = (1 - g["a2"]) * np.exp(-t_pos / g["tau1"]) + g["a2"] * np.exp(-t_pos / g["tau2"])
+    power = (1 + t_pos / g["t0"]) ** (-g["p"])
+    plateau = np.exp(-g["r_pl"] * t_pos)
+    s = 1 / (1 + np.exp(-np.clip((t_pos - g["t_pl"]) / 6.0, -50, 50)))
+    tail = (
+        np.exp(-g["r_pl"] * g["t_pl"])
+        * 10 ** (-0.4 * g["drop"])
+        * np.exp(-np.maximum(t_pos - g["t_pl"], 0) / g["tau2"])
+    )
+    plateau = (1 - s) * plateau + s * tail
+    decline = np.select([g["kind"] == DECLINE_POWER, g["kind"] == DECLINE_PLATEAU], [power, plateau], exp2)
+    shape = np.where(tau < 0, rise, decline)
+    bump = g["bump_amp"] * np.exp(-0.5 * ((tau - g["bump_t"]) / g["bump_w"]) ** 2)
+    bump = bump * np.clip((wave_rest - 5800.0) / 2200.0, 0.0, 1.0)
+    temp = g["T_late"] + (g["T_pk"] - g["T_late"]) * np.exp(-t_pos / g["tau_T"])
+    return (shape + bump) * _sed_ratio(wave_rest, temp, g["uv"])
+
+
+def transient_band_flux(t, band, idx, z, peak, params):
+    """Observed flux (microjansky, before Milky Way dust) of transients at MJD t in filter index band.
+
+    idx: the object of each row; z, peak (MJD of the rest-frame 4400 A maximum) and params (see
+    _transient_params) are per object. Applies time dilation, the distance modulus (flat LambdaCDM), the
+    (1+z) bandwidth factor of f_nu, rest-frame wavelengths and host-galaxy dust.
+    """
+    zz = z[idx]
+    tau = (t - peak[idx]) / (1 + zz)
+    wave_rest = BAND_WAVE_AA[band] / (1 + zz)
+    amp = (1 + zz) * 10 ** (-0.4 * (params["M"][idx] + COSMOLOGY.distmod(z).value[idx] - 23.9))
+    host = 10 ** (-0.4 * params["host_av"][idx] * extinction.fitzpatrick99(wave_rest, 1.0, R_V))
+    return amp * host * transient_flux(tau, wave_rest, params, idx)
+
+
+def damped_random_walk(times_by_object, tau_obs, sigma, rng):
+    """A damped random walk (Ornstein-Uhlenbeck process, stationary, rms sigma, timescale tau_obs) sampled
+    at each object's sorted times. times_by_object: (n, m) array padded with NaN. Returns the same shape."""
+    n, m = times_by_object.shape
+    out = np.full((n, m), np.nan)
+    if m == 0:
+        return out
+    noise = rng.standard_normal((n, m))
+    tau = np.asarray(tau_obs, dtype=float)[:, None] * np.ones((1, max(m - 1, 0)))
+    dt = np.diff(times_by_object, axis=1)  # NaN after an object's last time
+    a = np.where(np.isnan(dt), 1.0, np.exp(-np.nan_to_num(dt) / tau))
+    b = np.where(np.isnan(dt), 0.0, np.asarray(sigma, dtype=float)[:, None] * np.sqrt(1 - a**2) * noise[:, 1:])
+    x = np.asarray(sigma, dtype=float) * noise[:, 0]
+    out[:, 0] = x
+    for j in range(1, m):
+        x = a[:, j - 1] * x + b[:, j - 1]
+        out[:, j] = x
+    out[np.isnan(times_by_object)] = np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Cadence
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _combo_table(combos):
+    names = [c for c, _ in combos]
+    w = np.array([w for _, w in combos], dtype=float)
+    length = np.array([len(c) for c in names])
+    offset = np.r_[0, np.cumsum(length)[:-1]]
+    flat = np.array([FILTERS.index(f) for c in names for f in c])
+    return w / w.sum(), length, offset, flat
+
+
+_COMBOS = _combo_table(VISIT_COMBOS)
+_DDF_COMBOS = _combo_table(DDF_VISIT_COMBOS)
+
+
+def observation_windows(is_transient: np.ndarray, rng: np.random.Generator):
+    """Per-object data window [start, end] and, for transients, the peak time inside it (MJD).
+
+    Transients: a window of ~2200 +- 380 days (at most 2850), the peak at 15-85% of it; AGN: ~2500 +- 650
+    days; both placed at random in the survey and clipped to it, as the challenge's windows are.
+    """
+    n = len(is_transient)
+    width = np.where(is_transient, _n(rng, 2200, 380, n, 700, 2850), _n(rng, 2500, 650, n, 500, 3700))
+    lo = SURVEY_START_MJD - np.where(is_transient, 300.0, 500.0)
+    hi = SURVEY_END_MJD - width + np.where(is_transient, 100.0, 100.0)
+    start = rng.uniform(lo, np.maximum(hi, lo + 1))
+    peak = start + rng.uniform(0.15, 0.85, n) * width
+    end = np.minimum(SURVEY_END_MJD, start + width)
+    start = np.maximum(SURVEY_START_MJD, start)
+    return start, end, peak
+
+
+def cadence(z, start, end, rng: np.random.Generator):
+    """LSST-like visits of each object inside its window.
+
+    Visits lie on a per-object time grid (step ~2 days, growing with z as in the challenge data), inside yearly
+    observing seasons (~150 days; deep-drilling-like objects ~225 days and ~4x more visits); each visit observes
+    one to five filters at the same timestamp. Returns per-row arrays (object index, MJD, filter index), rows
+    grouped by object and sorted by time.
+    """
+    n = len(z)
+    ddf = rng.random(n) < DDF_FRACTION
+    step = np.clip(1.98 * (1 + z) ** 0.55 * np.exp(0.07 * rng.standard_normal(n)), 1.2, 13.0)
+    season_len = np.where(ddf, _n(rng, 225, 15, n, 150, 300), _n(rng, 150, 35, n, 60, 250))
+    centre = rng.uniform(0, YEAR_DAYS, n)
+    span = np.maximum(end - start, 0.0)
+    n_target = np.where(ddf, _n(rng, 375, 70, n, 170, 470), _n(rng, 92, 9, n, 40, 140) * np.minimum(1.0, span / 2000.0))
+    n_target = np.maximum(np.round(n_target), 12).astype(int)
+    offset = rng.uniform(0, 1, n) * step
+    k_count = np.maximum(np.floor((span - offset) / step).astype(int) + 1, 0)
+    g_obj = np.repeat(np.arange(n), k_count)
+    first = np.r_[0, np.cumsum(k_count)[:-1]]
+    k = np.arange(len(g_obj)) - np.repeat(first, k_count)
+    t = start[g_obj] + offset[g_obj] + k * step[g_obj]
+    d = (t - centre[g_obj] + YEAR_DAYS / 2) % YEAR_DAYS - YEAR_DAYS / 2
+    keep = np.abs(d) < season_len[g_obj] / 2
+    g_obj, t = g_obj[keep], t[keep]
+    # a random subset of the in-season grid points, n_target per object on average (already time-sorted)
+    avail = np.bincount(g_obj, minlength=n)
+    keep = rng.random(len(g_obj)) < (n_target / np.maximum(avail, 1))[g_obj]
+    g_obj, t = g_obj[keep], np.round(t[keep], 4)
+    # filters of each visit
+    length = np.empty(len(g_obj), dtype=int)
+    offs = np.empty(len(g_obj), dtype=int)
+    is_ddf = ddf[g_obj]
+    tables = ((_COMBOS, ~is_ddf), (_DDF_COMBOS, is_ddf))
+    for table, mask in tables:
+        combo = rng.choice(len(table[0]), size=mask.sum(), p=table[0])
+        length[mask], offs[mask] = table[1][combo], table[2][combo]
+    visit = np.repeat(np.arange(len(g_obj)), length)
+    j = np.arange(len(visit)) - np.repeat(np.r_[0, np.cumsum(length)[:-1]], length)
+    band = np.empty(len(visit), dtype=int)
+    for table, mask in tables:
+        rows = mask[visit]
+        band[rows] = table[3][offs[visit[rows]] + j[rows]]
+    return g_obj[visit], t[visit], band, visit
+
+
+# ----------------------------------------------------------------------------------------------------------
+# One batch of objects
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _attempt(labels, z, ebv, boost, rng):
+    """Simulate objects once: rows (object, time, band, noiseless flux, error) and whether each object meets
+    the detection requirement."""
+    n = len(labels)
+    is_agn = labels == "AGN"
+    start, end, peak = observation_windows(~is_agn, rng)
+    obj, t, band, visit = cadence(z, start, end, rng)
+    dist_mod = COSMOLOGY.distmod(z).value
+    wave_rest = BAND_WAVE_AA[band] / (1 + z[obj])
+    flux = np.zeros(len(obj))
+    # transients
+    m_tr = ~is_agn[obj]
+    params = {}
+    for name in np.unique(labels[~is_agn]):
+        sel = np.flatnonzero(labels == name)
+        pp = _transient_params(name, len(sel), rng)
+        for key, val in pp.items():
+            params.setdefault(key, np.zeros(n))[sel] = val
+    if params:
+        params["M"] = params["M"] - boost
+        rows = np.flatnonzero(m_tr)
+        flux[rows] = transient_band_flux(t[rows], band[rows], obj[rows], z, peak, params)
+    # AGN: one damped random walk per object, evaluated at its (unique, sorted) visit times
+    if is_agn.any():
+        agn = np.flatnonzero(is_agn)
+        ap = _agn_params(z[agn], rng)
+        ap["M"] = ap["M"] - boost
+        pos = np.full(n, -1)
+        pos[agn] = np.arange(len(agn))
+        v_obj = obj[np.r_[0, np.flatnonzero(np.diff(visit)) + 1]] if len(visit) else np.zeros(0, int)
+        v_time = t[np.r_[0, np.flatnonzero(np.diff(visit)) + 1]] if len(visit) else np.zeros(0)
+        v_agn = pos[v_obj] >= 0
+        vo, vt = pos[v_obj[v_agn]], v_time[v_agn]
+        cnt = np.bincount(vo, minlength=len(agn))
+        col = np.arange(len(vo)) - np.repeat(np.r_[0, np.cumsum(cnt)[:-1]], cnt)
+        grid = np.full((len(agn), max(cnt.max(initial=0), 1)), np.nan)
+        grid[vo, col] = vt
+        walk = damped_random_walk(grid, ap["tau"] * (1 + z[agn]), ap["sigma"], rng)
+        v_x = np.full(len(v_obj), np.nan)
+        v_x[np.flatnonzero(v_agn)] = walk[vo, col]
+        rows = np.flatnonzero(is_agn[obj])
+        a = pos[obj[rows]]
+        scale = (wave_rest[rows] / REF_WAVE_AA) ** -0.2  # bluer: more variable
+        mean_flux = (
+            (1 + z[agn[a]])
+            * 10 ** (-0.4 * (ap["M"][a] + dist_mod[agn[a]] - 23.9))
+            * (wave_rest[rows] / REF_WAVE_AA) ** ap["beta"][a]
+        )
+        x_ref = ap["ref"][a] * ap["sigma"][a]
+        flux[rows] = mean_flux * (10 ** (-0.4 * scale * v_x[visit[rows]]) - 10 ** (-0.4 * scale * x_ref))
+    # Milky Way dust (not corrected in the challenge data)
+    flux *= 10 ** (-0.4 * EXTINCTION_PER_AV[band] * R_V * ebv[obj])
+    # noise
+    obj_off = FLUX_ERR_OBJECT_SIGMA * rng.standard_normal(n)
+    e = rng.standard_normal(len(obj))
+    e = e * np.where(e < 0, FLUX_ERR_LOG_SIGMA_LOW[band], FLUX_ERR_LOG_SIGMA_HIGH[band])
+    sky = MEDIAN_FLUX_ERR[band] * np.exp(obj_off[obj] + e)
+    err = np.sqrt(sky**2 + SOURCE_NOISE_UJY * np.maximum(flux, 0.0))
+    n_det = np.bincount(obj, weights=(flux / err >= DETECTION_SNR).astype(float), minlength=n)
+    return {"obj": obj, "t": t, "band": band, "visit": visit, "flux": flux, "err": err}, n_det >= MIN_DETECTIONS
+
+
+def simulate_objects(labels, z, ebv, rng: np.random.Generator):
+    """Lightcurve rows of a batch of objects (all meet the detection requirement), as a DataFrame with
+    integer column 'obj' (index into labels) and MJD, band, true and noisy flux, flux error. Objects that fail
+    are re-drawn (new window, cadence and parameters; class, z and EBV kept), brightened after BOOST_AFTER attempts
+    by 0.02 (attempt - BOOST_AFTER)^2 mag (a flux-limited sample: objects far too faint for their z are rare)."""
+    labels = np.asarray(labels, dtype=object)
+    pending = np.arange(len(labels))
+    pieces, attempt = [], 0
+    while pending.size:
+        if attempt >= MAX_ATTEMPTS:
+            raise RuntimeError(f"{pending.size} objects never met the detection requirement")
+        boost = 0.02 * max(0, attempt - BOOST_AFTER) ** 2
+        rows, ok = _attempt(labels[pending], z[pending], ebv[pending], boost, rng)
+        keep = ok[rows["obj"]]
+        piece = {k: v[keep] for k, v in rows.items()}
+        piece["visit"] = piece["visit"] + attempt * 10**9  # unique visit ids across attempts
+        piece["obj"] = pending[piece["obj"]]
+        pieces.append(piece)
+        pending = pending[~ok]
+        attempt += 1
+    df = pd.DataFrame({k: np.concatenate([p[k] for p in pieces]) for k in pieces[0]})
+    df["flux_obs"] = df["flux"] + df["err"] * rng.standard_normal(len(df))
+    return df.sort_values(["obj", "t", "band"], kind="stable").reset_index(drop=True), attempt
+
+
+def _add_missing_fluxes(df, n_obj, rng, object_fraction=0.035, mean_visits=5.0):
+    """Empty Flux values: a few objects lose all rows of a run of consecutive visits (as in the challenge,
+    ~3.5% of objects and ~0.17% of rows). df must be sorted by object and time."""
+    hit = np.flatnonzero(rng.random(n_obj) < object_fraction)
+    n_vis = rng.geometric(1 / mean_visits, n_obj)
+    obj, visit = df["obj"].to_numpy(), df["visit"].to_numpy()
+    first = np.r_[True, (visit[1:] != visit[:-1]) | (obj[1:] != obj[:-1])]
+    v_obj, v_id = obj[first], visit[first]
+    v_start = np.searchsorted(v_obj, np.arange(n_obj))
+    v_count = np.bincount(v_obj, minlength=n_obj)
+    drop = []
+    for o in hit:
+        if v_count[o] > 2 * n_vis[o]:
+            k0 = v_start[o] + rng.integers(0, v_count[o] - n_vis[o] + 1)
+            drop.append(v_id[k0 : k0 + n_vis[o]])
+    if drop:
+        df.loc[np.isin(visit, np.concatenate(drop)), "flux_obs"] = np.nan
+    return df
+
+
+def _file_order(df, rng):
+    """Row order inside each object: grouped, roughly by time but with rows jumping elsewhere (never sorted),
+    like the challenge files."""
+    n_obj = df["obj"].max() + 1 if len(df) else 0
+    p_jump = rng.uniform(0.03, 0.30, n_obj)
+    jump = rng.random(len(df)) < p_jump[df["obj"].to_numpy()]
+    key = df["t"].to_numpy() + np.where(jump, rng.normal(0, 400, len(df)), 0.0)
+    order = np.lexsort((rng.random(len(df)), key, df["obj"].to_numpy()))
+    out = df.iloc[order].reset_index(drop=True)
+    # objects that came out time-sorted: move their first row to the end
+    t, o = out["t"].to_numpy(), out["obj"].to_numpy()
+    same = o[1:] == o[:-1]
+    unsorted = np.zeros(n_obj, bool)
+    unsorted[o[1:][same & (t[1:] < t[:-1])]] = True
+    fix = ~unsorted[o]
+    if fix.any():
+        pos = np.arange(len(out))
+        first = np.r_[True, ~same]
+        key2 = np.where(fix & first, pos + 0.5 + np.bincount(o, minlength=n_obj)[o] - 1, pos)
+        out = out.iloc[np.argsort(key2, kind="stable")].reset_index(drop=True)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Formatting and the data set
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _fmt_sig(values, digits=4):
+    """Numbers with `digits` significant digits, trailing zeros dropped (the logs' Z and Z_err)."""
+    return [format(float(v), f".{digits}g") for v in values]
+
+
+def _lightcurve_frame(names, df):
+    out = pd.DataFrame(
+        {
+            "object_id": np.asarray(names, dtype=object)[df["obj"].to_numpy()],
+            "Time (MJD)": np.round(df["t"].to_numpy(), 4),
+            "Flux": np.round(df["flux_obs"].to_numpy(), 8),
+            "Flux_err": np.round(df["err"].to_numpy(), 8),
+            "Filter": np.asarray(FILTERS, dtype=object)[df["band"].to_numpy()],
+        }
+    )
+    return out[list(LC_COLUMNS)]
+
+
+def _write_csv(frame, path):
+    frame.to_csv(path, index=False, lineterminator="\n", na_rep="")
+
+
+def simulate_dataset(out_dir, n_splits: int, train_per_split: int, test_per_split: int, seed: int) -> dict:
+    """Write a simulated data set in the MALLORN layout into out_dir and return a summary for logging.
+
+    Files: train_log.csv, test_log.csv, sample_submission.csv, split_01..split_NN/{train,test}_full_lightcurves.csv.
+    The same arguments give byte-identical files.
+    """
+    if n_splits < 1 or train_per_split < 0 or test_per_split < 0:
+        raise ValueError("n_splits must be >= 1 and the per-split counts >= 0")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seed = int(seed)
+    rng0 = np.random.default_rng([seed, 0, 0])
+    per_split = {"train": train_per_split, "test": test_per_split}
+    sides = {side: assign_labels(n_splits, per_split[side], rng0) for side in SIDES}
+    n_all = sum(len(sides[s][0]) for s in SIDES)
+    names, texts = make_object_ids(n_all, rng0)
+    cut = len(sides["train"][0])
+    ident = {"train": (names[:cut], texts[:cut]), "test": (names[cut:], texts[cut:])}
+
+    logs = {}
+    summary = {"n_splits": n_splits, "rows": 0, "max_attempts": 0}
+    for side_no, side in enumerate(SIDES, start=1):
+        labels, splits = sides[side]
+        side_names, side_texts = ident[side]
+        entries = []
+        for s in range(1, n_splits + 1):
+            rng = np.random.default_rng([seed, s, side_no])
+            members = np.flatnonzero(splits == s)
+            members = members[np.argsort(np.asarray(side_names, dtype=object)[members], kind="stable")]
+            lab = labels[members]
+            z = draw_redshift(lab, rng)
+            ebv = draw_ebv(len(members), rng)
+            folder = out_dir / split_name(s)
+            folder.mkdir(exist_ok=True)
+            mnames = [side_names[i] for i in members]
+            if len(members):
+                rows, attempts = simulate_objects(lab, z, ebv, rng)
+                rows = _add_missing_fluxes(rows, len(members), rng)
+                rows = _file_order(rows, rng)
+                summary["max_attempts"] = max(summary["max_attempts"], attempts)
+                frame = _lightcurve_frame(mnames, rows)
+            else:
+                frame = pd.DataFrame(columns=list(LC_COLUMNS))
+            _write_csv(frame, folder / lightcurve_filename(side))
+            summary["rows"] += len(frame)
+            half = rng.random(len(members)) < 0.5  # the test log lists each split in two passes
+            for i, m in enumerate(members):
+                entries.append(
+                    {
+                        "object_id": side_names[m],
+                        "z": z[i],
+                        "EBV": ebv[i],
+                        "SpecType": lab[i],
+                        "English Translation": side_texts[m],
+                        "split": split_name(s),
+                        "split_no": s,
+                        "pass": int(half[i]) if side == "test" else 0,
+                    }
+                )
+        logs[side] = pd.DataFrame(entries)
+
+    # train log: spectroscopic redshifts, labels, target
+    tr = logs["train"]
+    if len(tr):
+        train_log = pd.DataFrame(
+            {
+                "object_id": tr["object_id"],
+                "Z": _fmt_sig(tr["z"]),
+                "Z_err": "",
+                "EBV": tr["EBV"],
+                "SpecType": tr["SpecType"],
+                "English Translation": tr["English Translation"],
+                "split": tr["split"],
+                "target": (tr["SpecType"] == "TDE").astype(int),
+            }
+        )
+    else:
+        train_log = pd.DataFrame(columns=list(TRAIN_LOG_COLUMNS))
+    _write_csv(train_log[list(TRAIN_LOG_COLUMNS)], out_dir / "train_log.csv")
+
+    # test log: photometric redshifts with errors (exactly one small negative), no labels, two passes
+    te = logs["test"]
+    if len(te):
+        rng_z = np.random.default_rng([seed, 0, 3])
+        z_obs, z_err = photometric_redshift(te["z"].to_numpy(), rng_z)
+        lowest = int(np.argmin(te["z"].to_numpy()))
+        z_obs[lowest] = -rng_z.uniform(0.005, 0.02)
+        z_err[lowest] = 0.02 * (1 + z_obs[lowest]) * (1 + 0.02 * rng_z.standard_normal())
+        te = te.assign(Z=_fmt_sig(z_obs), Z_err=_fmt_sig(z_err))
+        te = te.sort_values(["pass", "split_no", "object_id"], kind="stable")
+        test_log = pd.DataFrame(
+            {
+                "object_id": te["object_id"],
+                "Z": te["Z"],
+                "Z_err": te["Z_err"],
+                "EBV": te["EBV"],
+                "SpecType": "",
+                "English Translation": te["English Translation"],
+                "split": te["split"],
+            }
+        )
+    else:
+        test_log = pd.DataFrame(columns=list(TEST_LOG_COLUMNS))
+    _write_csv(test_log[list(TEST_LOG_COLUMNS)], out_dir / "test_log.csv")
+    submission = pd.DataFrame({"object_id": test_log["object_id"], "prediction": 0})
+    _write_csv(submission[list(SUBMISSION_COLUMNS)], out_dir / "sample_submission.csv")
+
+    summary.update(
+        {
+            "n_train": len(train_log),
+            "n_test": len(test_log),
+            "train_classes": {k: int(v) for k, v in tr["SpecType"].value_counts().items()} if len(tr) else {},
+            "test_classes": {k: int(v) for k, v in logs["test"]["SpecType"].value_counts().items()} if len(te) else {},
+            "train_tde_per_split": (
+                [int(((tr["SpecType"] == "TDE") & (tr["split_no"] == s)).sum()) for s in range(1, n_splits + 1)]
+                if len(tr)
+                else []
+            ),
+        }
+    )
+    return summary
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Realism: summary statistics of a data set in the MALLORN layout, and a side-by-side comparison
+# ----------------------------------------------------------------------------------------------------------
+
+# Statistic name -> (kind, tolerance): 'rel' |sim/real - 1| <= tol, 'abs' |sim - real| <= tol.
+TOLERANCES = {
+    "obs per object p10": ("rel", 0.25),
+    "obs per object median": ("rel", 0.20),
+    "obs per object p90": ("rel", 0.25),
+    "time span p10 (d)": ("rel", 0.25),
+    "time span median (d)": ("rel", 0.20),
+    "time span p90 (d)": ("rel", 0.20),
+    **{f"filter share {f}": ("abs", 0.02) for f in FILTERS},
+    **{f"median Flux_err {f}": ("rel", 0.10) for f in FILTERS},
+    "rows sharing a timestamp": ("abs", 0.05),
+    "negative Flux fraction": ("abs", 0.05),
+    "empty Flux fraction": ("rel", 0.50),
+    "max S/N per object median": ("rel", 0.30),
+    "max S/N > 10 fraction": ("abs", 0.05),
+    "class share AGN": ("abs", 0.03),
+    "class share SN Ia (all)": ("abs", 0.03),
+    "class share other SN": ("abs", 0.03),
+    "class share TDE": ("abs", 0.01),
+    "median Z AGN": ("rel", 0.25),
+    "median Z SN Ia": ("rel", 0.25),
+    "median Z SN II": ("rel", 0.25),
+    "median Z TDE": ("rel", 0.25),
+    "median EBV": ("rel", 0.20),
+    "test Z_err / (1+Z) median": ("rel", 0.10),
+    "negative test Z count": ("abs", 0),
+    "time-sorted objects share": ("abs", 0.05),
+}
+
+
+def read_dataset(data_dir):
+    """Logs and all lightcurves of a data set in the MALLORN layout (lightcurves in file order)."""
+    data_dir = Path(data_dir)
+    train = pd.read_csv(data_dir / "train_log.csv")
+    test = pd.read_csv(data_dir / "test_log.csv")
+    frames = []
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name.startswith("split_")):
+        for side in SIDES:
+            path = folder / lightcurve_filename(side)
+            if path.is_file():
+                frames.append(pd.read_csv(path, dtype={"object_id": str, "Filter": str}))
+    lc = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(LC_COLUMNS))
+    return train, test, lc
+
+
+def summary_statistics(data_dir) -> dict[str, float]:
+    """The statistics compared in the realism table (see TOLERANCES), measured on a data folder."""
+    train, test, lc = read_dataset(data_dir)
+    obj = lc["object_id"].to_numpy()
+    t = lc["Time (MJD)"].to_numpy(float)
+    flux, err = lc["Flux"].to_numpy(float), lc["Flux_err"].to_numpy(float)
+    g = lc.groupby("object_id", sort=False)
+    n_obs = g.size().to_numpy()
+    span = (g["Time (MJD)"].max() - g["Time (MJD)"].min()).to_numpy()
+    stats = {
+        "obs per object p10": np.percentile(n_obs, 10),
+        "obs per object median": np.median(n_obs),
+        "obs per object p90": np.percentile(n_obs, 90),
+        "time span p10 (d)": np.percentile(span, 10),
+        "time span median (d)": np.median(span),
+        "time span p90 (d)": np.percentile(span, 90),
+    }
+    share = lc["Filter"].value_counts(normalize=True)
+    med_err = lc.groupby("Filter")["Flux_err"].median()
+    for f in FILTERS:
+        stats[f"filter share {f}"] = float(share.get(f, 0.0))
+    for f in FILTERS:
+        stats[f"median Flux_err {f}"] = float(med_err.get(f, np.nan))
+    per_ts = lc.groupby(["object_id", "Time (MJD)"]).size()
+    stats["rows sharing a timestamp"] = float(per_ts[per_ts > 1].sum() / max(len(lc), 1))
+    valid = ~np.isnan(flux)
+    stats["negative Flux fraction"] = float((flux[valid] < 0).mean())
+    stats["empty Flux fraction"] = float((~valid).mean())
+    max_snr = (lc.assign(snr=flux / err).groupby("object_id")["snr"].max()).to_numpy()
+    stats["max S/N per object median"] = float(np.nanmedian(max_snr))
+    stats["max S/N > 10 fraction"] = float(np.mean(max_snr > 10))
+    spec = train["SpecType"].astype(str)
+    is_ia = spec.str.startswith("SN Ia")
+    stats["class share AGN"] = float((spec == "AGN").mean())
+    stats["class share SN Ia (all)"] = float(is_ia.mean())
+    stats["class share other SN"] = float((~is_ia & ~spec.isin(["AGN", "TDE"])).mean())
+    stats["class share TDE"] = float((spec == "TDE").mean())
+    for name in ("AGN", "SN Ia", "SN II", "TDE"):
+        stats[f"median Z {name}"] = float(train.loc[spec == name, "Z"].median())
+    stats["median EBV"] = float(pd.concat([train["EBV"], test["EBV"]]).median())
+    stats["test Z_err / (1+Z) median"] = float((test["Z_err"] / (1 + test["Z"])).median())
+    stats["negative test Z count"] = int((test["Z"] < 0).sum())
+    same = obj[1:] == obj[:-1]
+    unsorted = set(obj[1:][same & (t[1:] < t[:-1])])
+    stats["time-sorted objects share"] = 1.0 - len(unsorted) / max(len(n_obs), 1)
+    return {k: float(v) for k, v in stats.items()}
+
+
+def compare_table(real: dict, sim: dict, tolerances: dict | None = None) -> pd.DataFrame:
+    """Side-by-side table of two summary_statistics results with each statistic's tolerance and verdict."""
+    tolerances = TOLERANCES if tolerances is None else tolerances
+    rows = []
+    for name, (kind, tol) in tolerances.items():
+        r, s = real.get(name, np.nan), sim.get(name, np.nan)
+        if kind == "rel":
+            ok = bool(np.isfinite(r) and np.isfinite(s) and r != 0 and abs(s / r - 1) <= tol)
+            tol_text = f"±{tol:.0%}"
+        else:
+            ok = bool(np.isfinite(r) and np.isfinite(s) and abs(s - r) <= tol + 1e-12)
+            tol_text = f"±{tol:g}"
+        rows.append({"statistic": name, "real": r, "simulated": s, "tolerance": tol_text, "ok": ok})
+    return pd.DataFrame(rows)
+
+
+def table_markdown(table: pd.DataFrame) -> str:
+    """A compare_table result as a Markdown table."""
+
+    def fmt(v):
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "**NO**"
+        if isinstance(v, float):
+            return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.0f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines)
