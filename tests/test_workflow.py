@@ -52,6 +52,14 @@ def test_dry_run_real_data_shape(tmp_path, real_data):
     assert counts == expected_shape(20, 5)
 
 
+def test_slurm_profile_plans_the_same_dag(tmp_path):
+    """The cluster profile parses (executor plugin installed) and plans the same jobs, with its own resources."""
+    workdir = copy_workflow(tmp_path)
+    result = snakemake(workdir, "-n", "--workflow-profile", "profiles/slurm")
+    assert job_counts(result.stdout) == {"simulate": 1, **expected_shape(20, 5)}
+    assert "mem_mb=8000" in result.stdout and "runtime=120" in result.stdout  # set-resources of extract
+
+
 def test_end_to_end_outputs(tiny_run):
     results = tiny_run / "results"
     submission = pd.read_csv(results / "submission.csv")
