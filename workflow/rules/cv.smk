@@ -33,7 +33,7 @@ rule fit_predict_fold:
         "results/benchmarks/fit_predict_fold/fold_{fold}.tsv"
     conda:
         "../../envs/model.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=30,

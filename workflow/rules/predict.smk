@@ -11,7 +11,7 @@ rule fit_final:
         "results/benchmarks/fit_final.tsv"
     conda:
         "../../envs/model.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=30,

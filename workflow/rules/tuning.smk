@@ -13,7 +13,7 @@ rule tune:
         "results/benchmarks/tune/{scope}.tsv"
     conda:
         "../../envs/model.yaml"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=120,
