@@ -97,8 +97,12 @@ def test_nothing_left_to_do_after_a_run(tiny_run):
 
 
 def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
+    # New data in one split: one flux value changes (Snakemake ignores a touch that leaves the content as it was).
     lightcurve = tiny_run / "results" / "simulated" / "split_02" / "test_full_lightcurves.csv"
-    lightcurve.touch()
+    table = pd.read_csv(lightcurve, dtype=str, keep_default_na=False)
+    row = table.index[table["Flux"] != ""][0]
+    table.loc[row, "Flux"] = str(float(table.loc[row, "Flux"]) + 0.5)
+    table.to_csv(lightcurve, index=False)
     counts = job_counts(snakemake(tiny_run, "-n").stdout)
     # That split's ingest and extraction, the test side's merge and the prediction; no training job.
     assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, "all": 1}
