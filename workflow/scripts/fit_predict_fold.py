@@ -5,14 +5,14 @@ import json
 import pandas as pd
 
 from mallorn_tde.evaluation import held_out_ids, training_ids
-from mallorn_tde.io import read_lines, read_table
+from mallorn_tde.io import read_folds, read_lines, read_table
 from mallorn_tde.logs import logged
 from mallorn_tde.model import feature_matrix, fit, predict
 
 with logged(snakemake.log[0]) as log:
     scope = f"fold_{snakemake.wildcards.fold}"
     table = read_table(snakemake.input.features)
-    folds = pd.read_csv(snakemake.input.folds, sep="\t")
+    folds = read_folds(snakemake.input.folds)
     with open(snakemake.input.tuning) as handle:
         tuning = json.load(handle)
     X = feature_matrix(table)[read_lines(snakemake.input.selected)]

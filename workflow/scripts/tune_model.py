@@ -3,17 +3,12 @@
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from mallorn_tde.evaluation import training_ids
-from mallorn_tde.io import read_lines, read_table
+from mallorn_tde.io import read_lines, read_training_part
 from mallorn_tde.logs import logged
 from mallorn_tde.model import feature_matrix, tune
 
 with logged(snakemake.log[0]) as log:
-    train = read_table(snakemake.input.features)
-    if snakemake.input.folds:
-        train = train.loc[training_ids(pd.read_csv(snakemake.input.folds[0], sep="\t"), snakemake.wildcards.scope)]
+    train = read_training_part(snakemake.input.features, snakemake.input.folds, snakemake.wildcards.scope)
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     Path(snakemake.params.storage).parent.mkdir(parents=True, exist_ok=True)
     result = tune(X, train["target"], snakemake.params.tuning, snakemake.params.storage, snakemake.threads)
