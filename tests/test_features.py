@@ -1,6 +1,7 @@
 """Tests of mallorn_tde.features: feature values on synthetic lightcurves with known answers."""
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -318,3 +319,20 @@ def test_real_data_smoke(real_data):  # fixture of tests/conftest.py: skips with
     X = F.extract_features(lc, meta, ["tsfresh", "lightcurve", "physics"], "minimal", 1)
     assert X.shape[0] == 12 and not np.isinf(X.to_numpy()).any()
     assert X.filter(like="physics__").notna().mean().mean() > 0.5
+
+
+def test_deferred_stumpy_still_serves_tsfresh():
+    """tsfresh's one stumpy calculator works when stumpy's import is deferred (a fresh interpreter)."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from mallorn_tde.features import _defer_import\n"
+        "_defer_import('stumpy')\n"
+        "import numpy as np\n"
+        "from tsfresh.feature_extraction import feature_calculators as fc\n"
+        "assert 'stumpy.core' not in sys.modules\n"
+        "x = np.sin(np.arange(60) / 5.0)\n"
+        "[(name, count)] = fc.query_similarity_count(x, [{'query': x[:10], 'threshold': 0.5}])\n"
+        "assert count > 0 and 'stumpy.core' in sys.modules, count\n"
+    )
+    scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
+    subprocess.run([sys.executable, "-c", code, str(scripts)], check=True)

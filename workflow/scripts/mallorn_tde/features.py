@@ -17,8 +17,12 @@ deterministic (same input, same values and column order, whatever ``n_jobs``).
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import os
 import re
+import sys
+import types
 import warnings
 
 import numpy as np
@@ -210,7 +214,29 @@ def _tsfresh_parameters(settings: str):
     return table[settings]()
 
 
+class _DeferredModule(types.ModuleType):
+    """Stands in for a module in ``sys.modules`` and imports the real one when an attribute is first used."""
+
+    def __getattr__(self, attr):
+        if "_real" not in self.__dict__:
+            sys.modules.pop(self.__name__, None)
+            self.__dict__["_real"] = importlib.import_module(self.__name__)
+        return getattr(self.__dict__["_real"], attr)
+
+
+def _defer_import(name: str) -> None:
+    """Let ``import name`` succeed at once and pay for the module only when it is used.
+
+    tsfresh imports stumpy at start-up for one calculator (query_similarity_count, which needs a query
+    the default settings do not give); stumpy's import parses its own sources and takes ~3 s, paid by
+    every extraction job. With the stand-in, a calculator that does use stumpy gets the real module.
+    """
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = _DeferredModule(name)
+
+
 def _run_tsfresh(df: pd.DataFrame, settings: str, n_jobs: int) -> pd.DataFrame:
+    _defer_import("stumpy")
     from tsfresh import extract_features as ts_extract
 
     with warnings.catch_warnings():
