@@ -14,6 +14,7 @@ import pytest
 from astropy.cosmology import FlatLambdaCDM
 
 from mallorn_tde import features as F
+from mallorn_tde.catalog import with_distances
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 
 T_PEAK = 60000.0
@@ -32,7 +33,7 @@ def make_lc(objects: dict) -> pd.DataFrame:
 
 
 def make_meta(z: dict) -> pd.DataFrame:
-    return pd.DataFrame({"Z": list(z.values()), "EBV": 0.02}, index=pd.Index(list(z), name="object_id"))
+    return with_distances(pd.DataFrame({"Z": list(z.values()), "EBV": 0.02}, index=pd.Index(list(z), name="object_id")))
 
 
 def tde_like(z: float, t0_rest: float = 30.0, fpeak: float = 100.0, err: float = 0.1):
@@ -314,7 +315,7 @@ def test_real_data_smoke(real_data):  # fixture of tests/conftest.py: skips with
     lc = raw.rename(columns={"Time (MJD)": "mjd", "Flux": "flux", "Flux_err": "flux_err", "Filter": "filter"})
     lc = lc.dropna(subset=["flux"])
     log = pd.read_csv(real_data / "train_log.csv").set_index("object_id")
-    meta = log.loc[log["split"] == "split_01", ["Z", "EBV"]].iloc[:12]
+    meta = with_distances(log.loc[log["split"] == "split_01", ["Z", "EBV"]].iloc[:12])
     lc = lc[lc.object_id.isin(meta.index)].sort_values(["object_id", "mjd"], kind="mergesort")
     X = F.extract_features(lc, meta, ["tsfresh", "lightcurve", "physics"], "minimal", 1)
     assert X.shape[0] == 12 and not np.isinf(X.to_numpy()).any()
@@ -336,3 +337,9 @@ def test_deferred_stumpy_still_serves_tsfresh():
     )
     scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
     subprocess.run([sys.executable, "-c", code, str(scripts)], check=True)
+
+
+def test_physics_needs_the_catalogue_distances(small_set):
+    lc, meta = small_set
+    with pytest.raises(ValueError, match="with_distances"):
+        F.extract_features(lc, meta[["Z"]], ["physics"], "minimal", 1)

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from mallorn_tde.catalog import build_catalog, luminosity_distances
 from mallorn_tde.constants import FILTERS
 from mallorn_tde.ingest import (
     InputError,
@@ -39,6 +40,12 @@ def write(tmp_path, train_log=TRAIN_LOG, test_log=TEST_LOG, lightcurve=LIGHTCURV
     return tmp_path / "lc.csv", tmp_path / "train_log.csv", tmp_path / "test_log.csv"
 
 
+def ingest(lc_path, train_log, test_log, side, split):
+    """The catalogue job, then one ingest job, as the workflow runs them."""
+    catalog = build_catalog(train_log, test_log)[side]
+    return ingest_split(lc_path, catalog, train_log if side == "train" else test_log, split)
+
+
 def test_coefficients_define_e_b_minus_v():
     # E(B-V) = A_B - A_V: at the Johnson B and V wavelengths Fitzpatrick (1999) gives a difference of ~1.
     import extinction
@@ -69,7 +76,7 @@ def test_deredden_multiplies_by_ten_to_the_0_4_a():
 
 
 def test_ingest_sorts_drops_empty_flux_and_dereddens(tmp_path):
-    table, report = ingest_split(*write(tmp_path), side="train", split="split_01")
+    table, report = ingest(*write(tmp_path), side="train", split="split_01")
     assert list(table.columns) == ["object_id", "mjd", "flux", "flux_err", "filter"]
     assert table["object_id"].tolist() == ["a_one", "a_one", "a_one", "b_two"]
     assert table["mjd"].tolist() == [61000.5, 61000.5, 61002.5, 61005.0]
@@ -82,13 +89,13 @@ def test_ingest_sorts_drops_empty_flux_and_dereddens(tmp_path):
 
 def test_log_object_without_rows_is_a_warning(tmp_path):
     lc = "object_id,Time (MJD),Flux,Flux_err,Filter\na_one,61000,1.0,0.5,g\n"
-    _, report = ingest_split(*write(tmp_path, lightcurve=lc), side="train", split="split_01")
+    _, report = ingest(*write(tmp_path, lightcurve=lc), side="train", split="split_01")
     assert any("b_two" in w and "no usable observation" in w for w in report.warnings)
 
 
 def test_negative_redshift_is_a_warning_not_an_error(tmp_path):
     lc = "object_id,Time (MJD),Flux,Flux_err,Filter\nt_one,61000,1.0,0.5,g\nt_two,61000,1.0,0.5,g\n"
-    table, report = ingest_split(*write(tmp_path, lightcurve=lc), side="test", split="split_01")
+    table, report = ingest(*write(tmp_path, lightcurve=lc), side="test", split="split_01")
     assert len(table) == 2
     assert any("'Z' is negative" in w and "t_two" in w for w in report.warnings)
 
@@ -99,6 +106,22 @@ def test_read_log_types(tmp_path):
     assert log.loc["a_one", "target"] == 1
     assert np.isnan(log.loc["a_one", "Z_err"])
     assert read_log(tmp_path / "test_log.csv", "test").loc["t_one", "Z_err"] == pytest.approx(0.03)
+
+
+def test_catalog_adds_distances_and_rejects_shared_objects(tmp_path):
+    _, train_log, test_log = write(tmp_path)
+    catalog = build_catalog(train_log, test_log)
+    # Flat LambdaCDM, H0 = 70, Om0 = 0.3: d_L(z = 0.1) = 460.3 Mpc, d_L(z = 1) = 6608 Mpc
+    assert catalog["train"].loc["a_one", "lum_dist_mpc"] == pytest.approx(460.3, rel=1e-3)
+    assert catalog["train"].loc["a_one", "distmod"] == pytest.approx(5 * np.log10(460.3e5), abs=0.01)
+    assert np.isnan(catalog["test"].loc["t_two", "lum_dist_mpc"])  # z < 0: no distance
+    assert list(catalog["train"].index) == ["a_one", "b_two", "c_three"]
+    dist, _ = luminosity_distances([0.0, np.nan, 1.0])
+    assert np.isnan(dist[:2]).all() and dist[2] == pytest.approx(6607.7, rel=1e-3)
+    shared = TEST_LOG.replace("t_one,", "a_one,")
+    _, train_log, test_log = write(tmp_path, test_log=shared)
+    with pytest.raises(InputError, match=r"in both train and test: a_one"):
+        build_catalog(train_log, test_log)
 
 
 def test_format_ids_caps_at_ten():
@@ -115,7 +138,7 @@ def test_unknown_filter_names_file_column_and_object(tmp_path):
 
 
 def test_real_split_ingests(real_data):
-    table, report = ingest_split(
+    table, report = ingest(
         real_data / "split_01" / "train_full_lightcurves.csv",
         real_data / "train_log.csv",
         real_data / "test_log.csv",

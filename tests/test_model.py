@@ -1,10 +1,11 @@
-"""Selection, tuning and fitting on small synthetic problems."""
+"""Selection, tuning and fitting on small synthetic problems (mallorn_tde.selection and mallorn_tde.model)."""
 
 import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from mallorn_tde.model import feature_matrix, fit, predict, relevance_table, select_features, study_name, tune
+from mallorn_tde.model import fit, predict, study_name, tune
+from mallorn_tde.selection import feature_matrix, relevance_table, select_features
 
 
 def problem(n=240, n_pos=30, seed=0):

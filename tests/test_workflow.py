@@ -24,6 +24,7 @@ def test_snakefmt_is_clean():
 
 def expected_shape(n_splits, n_folds):
     return {
+        "catalog": 1,
         "ingest": 2 * n_splits,
         "extract": 2 * n_splits,
         "merge": 2,

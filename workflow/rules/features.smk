@@ -4,7 +4,7 @@
 rule extract:
     input:
         lightcurves="results/lightcurves/{side}/{split}.parquet",
-        log=side_log,
+        catalog="results/catalog/{side}.parquet",
     output:
         "results/features/{side}/{split}.parquet",
     log:
@@ -26,7 +26,7 @@ rule extract:
 rule merge:
     input:
         features=split_features,
-        log=side_log,
+        catalog="results/catalog/{side}.parquet",
     output:
         "results/features/{side}.parquet",
     log:

@@ -4,7 +4,8 @@ import json
 
 from mallorn_tde.io import read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import feature_matrix, fit
+from mallorn_tde.model import fit
+from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     train = read_table(snakemake.input.features)

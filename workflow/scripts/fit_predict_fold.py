@@ -7,7 +7,8 @@ import pandas as pd
 from mallorn_tde.evaluation import held_out_ids, training_ids
 from mallorn_tde.io import read_folds, read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import feature_matrix, fit, predict
+from mallorn_tde.model import fit, predict
+from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     scope = f"fold_{snakemake.wildcards.fold}"

@@ -1,15 +1,14 @@
 """Validate one split's lightcurves, correct them for Milky Way dust and sort them by time."""
 
 from mallorn_tde.ingest import ingest_split
-from mallorn_tde.io import write_table
+from mallorn_tde.io import read_table, write_table
 from mallorn_tde.logs import logged
 
 with logged(snakemake.log[0]) as log:
     table, report = ingest_split(
         snakemake.input.lightcurves,
-        snakemake.input.train_log,
-        snakemake.input.test_log,
-        snakemake.wildcards.side,
+        read_table(snakemake.input.catalog),
+        snakemake.params.log_file,
         snakemake.wildcards.split,
     )
     log.info(

@@ -7,7 +7,8 @@ import pandas as pd
 
 from mallorn_tde.io import read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import feature_matrix, predict
+from mallorn_tde.model import predict
+from mallorn_tde.selection import feature_matrix
 from mallorn_tde.submission import submission_table
 
 with logged(snakemake.log[0]) as log:

@@ -2,7 +2,7 @@
 
 from mallorn_tde.io import read_training_part, write_lines
 from mallorn_tde.logs import logged
-from mallorn_tde.model import feature_matrix, select_features
+from mallorn_tde.selection import feature_matrix, select_features
 
 with logged(snakemake.log[0]) as log:
     p = snakemake.params.selection

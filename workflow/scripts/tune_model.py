@@ -5,7 +5,8 @@ from pathlib import Path
 
 from mallorn_tde.io import read_lines, read_training_part
 from mallorn_tde.logs import logged
-from mallorn_tde.model import feature_matrix, tune
+from mallorn_tde.model import tune
+from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     train = read_training_part(snakemake.input.features, snakemake.input.folds, snakemake.wildcards.scope)

@@ -2,7 +2,8 @@
 
 Entry point: :func:`extract_features`. Input is the ingested lightcurve table of one split and side
 (``object_id, mjd, flux, flux_err, filter``; flux in microjansky, Milky Way dust already removed) and
-the metadata indexed by ``object_id`` (column ``Z``). Output has one float64 row per object of
+the metadata indexed by ``object_id``: the catalogue's columns ``Z``, ``lum_dist_mpc`` and ``distmod``
+(:func:`mallorn_tde.catalog.with_distances`). Output has one float64 row per object of
 ``meta.index`` (in that order), columns prefixed by set:
 
 - ``tsfresh__{filter}__...``: tsfresh features of the flux series of each filter (ordered by time);
@@ -179,12 +180,14 @@ class _Prepared:
         self.series_end = np.r_[self.series_start[1:], len(key)].astype(np.int64)
         self.series_obj = self.obj[self.series_start]
         self.series_band = self.band[self.series_start]
-        z = (
-            pd.to_numeric(meta["Z"], errors="coerce").to_numpy(np.float64)
-            if "Z" in meta
-            else np.full(self.n_obj, np.nan)
-        )
-        self.z = z
+
+        def column(name):
+            if name not in meta:
+                return np.full(self.n_obj, np.nan)
+            return pd.to_numeric(meta[name], errors="coerce").to_numpy(np.float64)
+
+        self.z = column("Z")
+        self.lum_dist_mpc, self.distmod = column("lum_dist_mpc"), column("distmod")
 
 
 def _n_jobs(n_jobs: int) -> int:
@@ -584,24 +587,9 @@ def _physics_one(t, f, e, band, z, dist_cm, distmod, row):
             row[P["offevent_std_frac_ref"]] = fr[offr].std() / fp
 
 
-def _distances(z: np.ndarray):
-    """Luminosity distance (cm) and distance modulus for z > 0 (NaN otherwise)."""
-    from astropy.cosmology import FlatLambdaCDM
-
-    cosmo = FlatLambdaCDM(H0=70, Om0=0.3)
-    dist = np.full(len(z), np.nan)
-    dm = np.full(len(z), np.nan)
-    good = np.isfinite(z) & (z > 0)
-    if good.any():
-        dl = cosmo.luminosity_distance(z[good]).to_value("Mpc")
-        dist[good] = dl * _MPC_CM
-        dm[good] = 5.0 * np.log10(dl * 1e5)  # 5 log10(d / 10 pc)
-    return dist, dm
-
-
 def _physics_block(p: _Prepared) -> pd.DataFrame:
     out = np.full((p.n_obj, len(PHYSICS_FEATURES)), np.nan)
-    dist, dm = _distances(p.z)
+    dist, dm = p.lum_dist_mpc * _MPC_CM, p.distmod
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with np.errstate(all="ignore"):
@@ -629,6 +617,9 @@ def extract_features(
         raise ValueError(f"unknown feature sets {sorted(unknown)}; choose from {SETS}")
     if "tsfresh" in sets and tsfresh_settings not in TSFRESH_SETTINGS:
         raise ValueError(f"tsfresh_settings must be one of {TSFRESH_SETTINGS}, got {tsfresh_settings!r}")
+    missing = [c for c in ("lum_dist_mpc", "distmod") if c not in meta]
+    if "physics" in sets and missing:
+        raise ValueError(f"meta lacks {missing}; add them with mallorn_tde.catalog.with_distances")
     jobs = _n_jobs(n_jobs)
     p = _Prepared(lc, meta)
     blocks = []

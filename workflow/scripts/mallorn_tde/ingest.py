@@ -215,14 +215,14 @@ def log_rows_of_split(log_df: pd.DataFrame, split: str, path) -> pd.DataFrame:
     return rows
 
 
-def ingest_split(lightcurve_path, train_log_path, test_log_path, side: str, split: str):
-    """Everything ingest does for one split and side; returns (table, report)."""
+def ingest_split(lightcurve_path, catalog: pd.DataFrame, log_path, split: str):
+    """Everything ingest does for one split and side; returns (table, report).
+
+    ``catalog`` is the side's validated log (see :mod:`mallorn_tde.catalog`), ``log_path`` the log file it
+    came from, named in messages.
+    """
     report = IngestReport()
-    train_log = read_log(train_log_path, "train")
-    test_log = read_log(test_log_path, "test")
-    check_disjoint(train_log, test_log, train_log_path, test_log_path)
-    log_df, log_path = (train_log, train_log_path) if side == "train" else (test_log, test_log_path)
-    rows = log_rows_of_split(log_df, split, log_path)
+    rows = log_rows_of_split(catalog, split, log_path)
     negative_z = rows["Z"] < 0
     if negative_z.any():
         report.warn(

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 
 def read_table(path) -> pd.DataFrame:
-    return pd.read_parquet(path)
+    """A table written by :func:`write_table`: its first column becomes the index again."""
+    df = pq.read_table(path).to_pandas()
+    return df.set_index(df.columns[0])
 
 
 def write_table(df: pd.DataFrame, path) -> None:
-    df.to_parquet(path, engine="pyarrow", index=True)
+    """Parquet with the index as the first column, then ``df``'s columns; NaN floats stay NaN.
+
+    The arrays are handed to pyarrow ready-made: ``DataFrame.to_parquet`` infers every column's type
+    through pandas' metadata machinery, ~0.1 ms a column, which is most of the cost of writing the
+    5,000-column feature tables.
+    """
+    if df.index.name is None or df.index.name in df.columns:
+        raise ValueError("write_table needs a named index that is not also a column")
+    arrays = [pa.array(df.index.to_numpy(), from_pandas=True)]
+    if len(df.columns) and all(dtype == np.float64 for dtype in df.dtypes):
+        values = df.to_numpy()
+        arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
+    else:
+        for name in df.columns:
+            column = df[name].to_numpy()
+            arrays.append(pa.array(column) if column.dtype == np.float64 else pa.array(column, from_pandas=True))
+    names = [str(df.index.name), *map(str, df.columns)]
+    pq.write_table(pa.Table.from_arrays(arrays, names=names), path)
 
 
 def read_lines(path) -> list[str]:

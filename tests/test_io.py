@@ -1,0 +1,28 @@
+"""The parquet helpers every rule uses: a table comes back as it was written."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from mallorn_tde.io import read_table, write_table
+
+
+@pytest.mark.parametrize("kind", ["floats", "mixed"])
+def test_round_trip_keeps_index_columns_values_and_nan(tmp_path, kind):
+    index = pd.Index(["b", "a", "c"], name="object_id")
+    df = pd.DataFrame({"x": [1.5, np.nan, -np.inf], "y": [0.0, 2.0, 3.0]}, index=index)
+    if kind == "mixed":
+        df["split"] = ["split_01", None, "split_02"]
+        df["target"] = [1, 0, 1]
+    write_table(df, tmp_path / "t.parquet")
+    back = read_table(tmp_path / "t.parquet")
+    assert list(back.index) == ["b", "a", "c"] and back.index.name == "object_id"
+    assert list(back.columns) == list(df.columns)
+    np.testing.assert_array_equal(back[["x", "y"]].to_numpy(), df[["x", "y"]].to_numpy())
+    if kind == "mixed":
+        assert back["split"].iloc[0] == "split_01" and pd.isna(back["split"].iloc[1])
+        assert back["target"].tolist() == [1, 0, 1]
+
+
+def test_unnamed_index_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="named index"):
+        write_table(pd.DataFrame({"x": [1.0]}), tmp_path / "t.parquet")
