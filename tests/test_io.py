@@ -26,3 +26,10 @@ def test_round_trip_keeps_index_columns_values_and_nan(tmp_path, kind):
 def test_unnamed_index_is_refused(tmp_path):
     with pytest.raises(ValueError, match="named index"):
         write_table(pd.DataFrame({"x": [1.0]}), tmp_path / "t.parquet")
+
+
+def test_tables_written_by_pandas_keep_their_index(tmp_path):
+    df = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.Index(["a", "b"], name="object_id"))
+    df.to_parquet(tmp_path / "t.parquet")
+    back = read_table(tmp_path / "t.parquet")
+    assert list(back.index) == ["a", "b"] and list(back.columns) == ["x"]

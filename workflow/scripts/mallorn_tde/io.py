@@ -9,9 +9,14 @@ import pyarrow.parquet as pq
 
 
 def read_table(path) -> pd.DataFrame:
-    """A table written by :func:`write_table`: its first column becomes the index again."""
-    df = pq.read_table(path).to_pandas()
-    return df.set_index(df.columns[0])
+    """A table written by :func:`write_table`: its first column becomes the index again.
+
+    A table written by pandas itself (with pandas' metadata, as earlier versions of this workflow did)
+    gets its index back from that metadata.
+    """
+    table = pq.read_table(path)
+    df = table.to_pandas()
+    return df if table.schema.pandas_metadata else df.set_index(df.columns[0])
 
 
 def write_table(df: pd.DataFrame, path) -> None:
