@@ -20,11 +20,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests")]
 
 from summarize import collect, markdown, per_rule  # noqa: E402
-
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
+from workflow_helpers import copy_workflow  # noqa: E402  (the same clone-like copy the tests run in)
 
 
 def main() -> None:
@@ -34,12 +33,7 @@ def main() -> None:
     workdir = Path(args[0])
     extra = args[2:] if len(args) > 1 and args[1] == "--" else args[1:]
     workdir.mkdir(parents=True)
-    for name in WORKFLOW_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, workdir / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, workdir / name)
+    copy_workflow(workdir)
     snakemake = str(Path(sys.executable).parent / "snakemake")
     command = [snakemake, "--cores", "2", *extra]
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
