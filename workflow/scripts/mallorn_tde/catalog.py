@@ -8,13 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .constants import DISTANCE_COLUMNS, H0, OM0
 from .ingest import check_disjoint, read_log
-
-# Flat LambdaCDM of the simulator and the physics features.
-H0, OM0 = 70.0, 0.3
-
-# Columns the catalogue adds to a validated log.
-DISTANCE_COLUMNS = ("lum_dist_mpc", "distmod")
 
 
 def luminosity_distances(z) -> tuple[np.ndarray, np.ndarray]:
@@ -26,15 +21,13 @@ def luminosity_distances(z) -> tuple[np.ndarray, np.ndarray]:
     good = np.isfinite(z) & (z > 0)
     if good.any():
         dist[good] = FlatLambdaCDM(H0=H0, Om0=OM0).luminosity_distance(z[good]).to_value("Mpc")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        distmod = 5.0 * np.log10(dist * 1e5)  # 5 log10(d / 10 pc)
+    distmod = 5.0 * np.log10(dist * 1e5)  # 5 log10(d / 10 pc); NaN stays NaN
     return dist, distmod
 
 
 def with_distances(meta: pd.DataFrame) -> pd.DataFrame:
     """``meta`` (index object_id, column Z) with the distance columns added."""
-    dist, distmod = luminosity_distances(meta["Z"].to_numpy(np.float64))
-    return meta.assign(lum_dist_mpc=dist, distmod=distmod)
+    return meta.assign(**dict(zip(DISTANCE_COLUMNS, luminosity_distances(meta["Z"].to_numpy(np.float64)))))
 
 
 def build_catalog(train_log_path, test_log_path) -> dict[str, pd.DataFrame]:

@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .constants import EFF_WAVELENGTH_AA, FILTERS
+from .constants import DISTANCE_COLUMNS, EFF_WAVELENGTH_AA, FILTERS
 
 SETS = ("tsfresh", "lightcurve", "physics")
 TSFRESH_SETTINGS = ("minimal", "efficient", "comprehensive")
@@ -187,7 +187,7 @@ class _Prepared:
             return pd.to_numeric(meta[name], errors="coerce").to_numpy(np.float64)
 
         self.z = column("Z")
-        self.lum_dist_mpc, self.distmod = column("lum_dist_mpc"), column("distmod")
+        self.lum_dist_mpc, self.distmod = (column(name) for name in DISTANCE_COLUMNS)
 
 
 def _n_jobs(n_jobs: int) -> int:
@@ -617,7 +617,7 @@ def extract_features(
         raise ValueError(f"unknown feature sets {sorted(unknown)}; choose from {SETS}")
     if "tsfresh" in sets and tsfresh_settings not in TSFRESH_SETTINGS:
         raise ValueError(f"tsfresh_settings must be one of {TSFRESH_SETTINGS}, got {tsfresh_settings!r}")
-    missing = [c for c in ("lum_dist_mpc", "distmod") if c not in meta]
+    missing = [c for c in DISTANCE_COLUMNS if c not in meta]
     if "physics" in sets and missing:
         raise ValueError(f"meta lacks {missing}; add them with mallorn_tde.catalog.with_distances")
     jobs = _n_jobs(n_jobs)

@@ -34,7 +34,9 @@ from astropy.cosmology import FlatLambdaCDM
 from .constants import (
     EFF_WAVELENGTH_AA,
     FILTERS,
+    H0,
     LC_COLUMNS,
+    OM0,
     R_V,
     SIDES,
     SUBMISSION_COLUMNS,
@@ -51,7 +53,7 @@ from .constants import (
 SURVEY_START_MJD = 60979.5
 SURVEY_END_MJD = 64632.8
 YEAR_DAYS = 365.25
-COSMOLOGY = FlatLambdaCDM(H0=70.0, Om0=0.3)
+COSMOLOGY = FlatLambdaCDM(H0=H0, Om0=OM0)
 BAND_WAVE_AA = np.array([EFF_WAVELENGTH_AA[f] for f in FILTERS])
 REF_WAVE_AA = 4400.0  # rest-frame wavelength at which absolute magnitudes are quoted (B band)
 HC_OVER_K_AA_K = float((const.h * const.c / const.k_B).to("Angstrom K").value)  # 1.4388e8 Angstrom K
