@@ -14,6 +14,9 @@ import pytest
 from astropy.cosmology import FlatLambdaCDM
 
 from mallorn_tde import features as F
+from mallorn_tde.features import physics as physics_module
+from mallorn_tde.features.fits import blackbody_fit, flux_to_color, planck_nu, powerlaw_decline
+from mallorn_tde.features.prepare import sanitize_name
 from mallorn_tde.catalog import with_distances
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 
@@ -56,7 +59,7 @@ def physics(lc, meta):
 
 def test_sanitize_name_removes_lightgbm_special_chars():
     name = 'g__change_quantiles__f_agg_"mean"__isabs_False__qh_0.2:[x]{y},z (2, 5)'
-    s = F.sanitize_name(name)
+    s = sanitize_name(name)
     assert re.fullmatch(r"[0-9A-Za-z_.\-]+", s)
     assert s.startswith("g__change_quantiles__f_agg__mean___isabs_False__qh_0.2")
 
@@ -64,27 +67,27 @@ def test_sanitize_name_removes_lightgbm_special_chars():
 def test_powerlaw_decline_function_pure_power_law():
     dt = np.linspace(0, 200, 30)
     f = 50 * (dt + 20.0) ** (-5 / 3)
-    k, t0, rmse = F.powerlaw_decline(dt, f, 1.0, t0=20.0)
+    k, t0, rmse = powerlaw_decline(dt, f, 1.0, t0=20.0)
     assert k == pytest.approx(-5 / 3, abs=1e-9) and rmse < 1e-6
-    k, t0, rmse = F.powerlaw_decline(dt, f, 1.0, t0=None)  # t0 fitted
+    k, t0, rmse = powerlaw_decline(dt, f, 1.0, t0=None)  # t0 fitted
     assert k == pytest.approx(-5 / 3, abs=0.02)
     assert t0 == pytest.approx(20.0, rel=0.03)
-    assert np.isnan(F.powerlaw_decline(dt[:2], f[:2])[0])  # too few points
+    assert np.isnan(powerlaw_decline(dt[:2], f[:2])[0])  # too few points
 
 
 @pytest.mark.parametrize("temp", [6.0e3, 2.0e4, 3.5e4])
 def test_blackbody_fit_recovers_temperature(temp):
     nu = np.array([C / (EFF_WAVELENGTH_AA[f] * 1e-8) for f in FILTERS]) * 1.3  # rest frame, z = 0.3
-    flux = 3e-13 * F.planck_nu(nu, temp)
-    t_fit, a, rchi2 = F.blackbody_fit(nu, flux, 0.01 * flux)
+    flux = 3e-13 * planck_nu(nu, temp)
+    t_fit, a, rchi2 = blackbody_fit(nu, flux, 0.01 * flux)
     assert t_fit == pytest.approx(temp, rel=0.01)
     assert a == pytest.approx(3e-13, rel=0.03)
 
 
 def test_flux_to_color():
-    assert F.flux_to_color(10.0, 0.1, 20.0, 0.1) == pytest.approx(2.5 * np.log10(2))
-    assert np.isnan(F.flux_to_color(-1.0, 0.1, 20.0, 0.1))
-    assert np.isnan(F.flux_to_color(0.1, 0.1, 20.0, 0.1))  # S/N 1 < 2
+    assert flux_to_color(10.0, 0.1, 20.0, 0.1) == pytest.approx(2.5 * np.log10(2))
+    assert np.isnan(flux_to_color(-1.0, 0.1, 20.0, 0.1))
+    assert np.isnan(flux_to_color(0.1, 0.1, 20.0, 0.1))  # S/N 1 < 2
 
 
 # ---------------------------------------------------------------------------- physics features
@@ -154,7 +157,7 @@ def test_physics_blackbody_temperature_radius_and_absolute_magnitude():
     bands = {}
     for band in FILTERS:
         nu_rest = C / (EFF_WAVELENGTH_AA[band] * 1e-8) * (1 + z)
-        f_cgs = (1 + z) * np.pi * radius**2 * F.planck_nu(nu_rest, temp) / d_cm**2
+        f_cgs = (1 + z) * np.pi * radius**2 * planck_nu(nu_rest, temp) / d_cm**2
         f_ujy = f_cgs / 1e-29
         bands[band] = (
             np.array([T_PEAK - 1.0, T_PEAK, T_PEAK + 1.0]),
@@ -238,7 +241,7 @@ def small_set():
 @pytest.fixture(scope="module")
 def all_sets(small_set):
     lc, meta = small_set
-    return F.extract_features(lc, meta, ["tsfresh", "lightcurve", "physics"], "minimal", 1)
+    return F.extract_features(lc, meta, list(F.SETS), "minimal", 1)
 
 
 def test_output_layout(small_set, all_sets):
@@ -249,7 +252,7 @@ def test_output_layout(small_set, all_sets):
     assert X.columns.is_unique
     assert all(re.fullmatch(r"[0-9A-Za-z_.\-]+", c) for c in X.columns)
     prefixes = {c.split("__")[0] for c in X.columns}
-    assert prefixes == {"tsfresh", "lightcurve", "physics"}
+    assert prefixes == set(F.SETS)
     for s in ("tsfresh", "lightcurve"):
         per_filter = {c.split("__")[1] for c in X.columns if c.startswith(s + "__")}
         assert per_filter == set(FILTERS)
@@ -279,7 +282,7 @@ def test_values_and_missing_filters(small_set, all_sets):
 def test_sets_subset_and_column_order_are_stable(small_set, all_sets):
     lc, meta = small_set
     X = F.extract_features(lc, meta, ["physics", "lightcurve"], "minimal", 1)
-    expected = [c for c in all_sets.columns if not c.startswith("tsfresh__")]
+    expected = [c for c in all_sets.columns if c.startswith(("lightcurve__", "physics__"))]
     assert list(X.columns) == expected
     pd.testing.assert_frame_equal(X, all_sets[expected])
     with pytest.raises(ValueError):
@@ -288,23 +291,23 @@ def test_sets_subset_and_column_order_are_stable(small_set, all_sets):
 
 def test_deterministic_and_independent_of_n_jobs(small_set, all_sets):
     lc, meta = small_set
-    again = F.extract_features(lc, meta, ["tsfresh", "lightcurve", "physics"], "minimal", 1)
+    again = F.extract_features(lc, meta, list(F.SETS), "minimal", 1)
     pd.testing.assert_frame_equal(again, all_sets)
     shuffled = lc.sample(frac=1.0, random_state=3)  # input order must not matter
-    two = F.extract_features(shuffled, meta, ["tsfresh", "lightcurve", "physics"], "minimal", 2)
+    two = F.extract_features(shuffled, meta, list(F.SETS), "minimal", 2)
     pd.testing.assert_frame_equal(two, all_sets)
 
 
 def test_inf_is_replaced_by_nan(small_set, monkeypatch):
     lc, meta = small_set
-    real = F._physics_block
+    real = physics_module.physics_block
 
     def with_inf(p):
         out = real(p)
         out.iloc[0, 0], out.iloc[1, 1] = np.inf, -np.inf
         return out
 
-    monkeypatch.setattr(F, "_physics_block", with_inf)
+    monkeypatch.setattr(physics_module, "physics_block", with_inf)
     X = F.extract_features(lc, meta, ["physics"], "minimal", 1)
     assert np.isnan(X.iloc[0, 0]) and np.isnan(X.iloc[1, 1])
     assert not np.isinf(X.to_numpy()).any()
@@ -326,7 +329,7 @@ def test_deferred_stumpy_still_serves_tsfresh():
     """tsfresh's one stumpy calculator works when stumpy's import is deferred (a fresh interpreter)."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "from mallorn_tde.features import _defer_import\n"
+        "from mallorn_tde.features.tsfresh import _defer_import\n"
         "_defer_import('stumpy')\n"
         "import numpy as np\n"
         "from tsfresh.feature_extraction import feature_calculators as fc\n"

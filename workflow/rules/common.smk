@@ -24,6 +24,7 @@ wildcard_constraints:
     side="train|test",
     fold=r"\d+",
     scope=r"fold_\d+|final",
+    set="|".join(config["features"]["sets"]),
 
 
 def log_splits(path):
@@ -86,7 +87,17 @@ def side_log(wildcards):
 
 
 def split_features(wildcards):
-    return expand("results/features/{side}/{split}.parquet", side=wildcards.side, split=SPLITS)
+    return expand(
+        "results/features/{set}/{side}/{split}.parquet",
+        set=config["features"]["sets"],
+        side=wildcards.side,
+        split=SPLITS,
+    )
+
+
+def extraction_settings(wildcards):
+    """What one set's extraction depends on: only tsfresh has settings, so editing them reruns tsfresh alone."""
+    return {"tsfresh": config["features"]["tsfresh"]} if wildcards.set == "tsfresh" else {}
 
 
 def scope_folds(wildcards):

@@ -1,16 +1,16 @@
-# One extraction job per split and side computes every configured feature set: the sets share the
-# ingested table, and one process per job keeps the start-up cost (tsfresh's import alone takes seconds)
-# paid once instead of once per set.
+# One extraction job per feature set, split and side: a change in one set's code or settings recomputes
+# that set only (tsfresh is by far the slowest), and every set's tables are cached for comparisons. Each
+# job imports only its own set's libraries, so the fast sets do not pay tsfresh's start-up.
 rule extract:
     input:
         lightcurves="results/lightcurves/{side}/{split}.parquet",
         catalog="results/catalog/{side}.parquet",
     output:
-        "results/features/{side}/{split}.parquet",
+        "results/features/{set}/{side}/{split}.parquet",
     log:
-        "results/logs/extract/{side}/{split}.log",
+        "results/logs/extract/{set}/{side}/{split}.log",
     benchmark:
-        "results/benchmarks/extract/{side}/{split}.tsv"
+        "results/benchmarks/extract/{set}/{side}/{split}.tsv"
     conda:
         "../../envs/features.yaml"
     threads: 1
@@ -18,7 +18,7 @@ rule extract:
         mem_mb=4000,
         runtime=60,
     params:
-        features=config["features"],
+        settings=extraction_settings,
     script:
         "../scripts/extract_features.py"
 

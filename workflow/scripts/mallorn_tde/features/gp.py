@@ -1,0 +1,268 @@
+"""The gp feature set: one 2D Gaussian process per object over rest-frame time and log wavelength.
+
+The recipe of the PLAsTiCC winner (Boone 2019, avocado) as the best MALLORN entries used it: all six
+bands of an object are fitted together by one Gaussian process with an anisotropic Matern 3/2 kernel over
+(rest-frame days, ln rest-frame wavelength), flux errors as per-point noise, so that a band observed
+sparsely borrows shape from its neighbours. scikit-learn's ``GaussianProcessRegressor`` does the fit, from
+a fixed start and without random restarts, so the result is deterministic.
+
+From the GP mean, evaluated on a grid of rest-frame days at each band's effective wavelength:
+
+- ``length_scale_time``, ``length_scale_wavelength``, ``amplitude`` (fitted hyperparameters; the amplitude
+  in microjansky), ``log_likelihood`` per point, ``redchi2`` of the data around the GP mean;
+- the peak (the maximum of the summed g+r+i flux, refined to 0.1 d): per band the flux and absolute
+  magnitude there, and each band's peak relative to r;
+- colours u-g, g-r, r-i, i-z and a blackbody temperature at fixed rest-frame epochs before and after the
+  peak (:data:`COLOR_EPOCHS`, :data:`TEMP_EPOCHS`);
+- per band, the rest-frame days from the band's own peak back to (rise) and on to (fall) 50% and 20% of it;
+- the g- and r-band flux at fixed epochs as a fraction of their value at the peak;
+- rest-frame colours between fixed rest-frame wavelengths (:data:`REST_WAVELENGTHS`) at fixed epochs,
+  where the bands cover them, and the late decline's log-log slope in g and r (a t^-5/3 TDE: ~ -1.7).
+
+A quantity that needs the GP where there are no data (an epoch outside the observed span, a crossing that
+the curve never makes) is NaN; so is everything when fewer than :data:`MIN_POINTS` points or no positive
+flux were observed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..constants import EFF_WAVELENGTH_AA, FILTERS
+from .fits import AB_ZERO_POINT_UJY, NU_OBS, blackbody_fit
+from .prepare import NB, Prepared
+
+MIN_POINTS = 5  # fewer observations: no fit
+TIME_SCALE_START = 20.0  # rest-frame days: the optimiser's start ...
+TIME_SCALE_BOUNDS = (1.0, 1000.0)  # ... and bounds of the time length scale
+WAVE_SCALE_START = 0.5  # ln wavelength: start and bounds of the wavelength length scale
+WAVE_SCALE_BOUNDS = (0.05, 10.0)
+GRID_STEP = 2.0  # rest-frame days between grid points of the GP mean
+PEAK_REFINE_STEP = 0.1  # rest-frame days: resolution of the peak time
+EPOCH_MARGIN = 10.0  # rest-frame days an epoch may lie beyond the first/last observation
+COLOR_EPOCHS = (-20.0, -10.0, 0.0, 10.0, 20.0, 30.0, 50.0, 100.0)  # rest-frame days from the peak
+TEMP_EPOCHS = (-10.0, 0.0, 20.0, 50.0, 100.0)
+FRACTION_EPOCHS = (-20.0, 20.0, 50.0, 100.0)
+WIDTH_LEVELS = (0.5, 0.2)
+COLORS = (("u", "g"), ("g", "r"), ("r", "i"), ("i", "z"))
+# Rest-frame colours between fixed rest-frame wavelengths (Angstrom): the GP interpolates across bands, so
+# these compare the same part of the spectrum at every redshift (where the bands cover it; NaN elsewhere).
+REST_WAVELENGTHS = (3500.0, 4500.0, 6000.0)
+REST_COLOR_EPOCHS = (-10.0, 0.0, 20.0, 50.0, 100.0)
+DECLINE_EPOCHS = (20.0, 100.0)  # rest-frame days after peak of the log-log decline slope
+DECLINE_BANDS = ("g", "r")
+PEAK_BANDS = ("g", "r", "i")  # their summed flux defines the peak
+FRACTION_BANDS = ("g", "r")
+
+_LN_WAVE = np.log(np.array([EFF_WAVELENGTH_AA[f] for f in FILTERS]))
+_FIDX = {f: i for i, f in enumerate(FILTERS)}
+
+
+def _epoch_tag(d: float) -> str:
+    return f"m{int(-d)}d" if d < 0 else f"p{int(d)}d"
+
+
+def _names() -> list[str]:
+    names = ["length_scale_time", "length_scale_wavelength", "amplitude", "log_likelihood", "redchi2", "n_points"]
+    names += ["peak_flux_sum", "peak_span_before", "peak_span_after"]
+    for f in FILTERS:
+        names += [f"peak_flux_{f}", f"peak_abs_mag_{f}", f"peak_ratio_{f}_r"]
+    for d in COLOR_EPOCHS:
+        names += [f"color_{a}_{b}_{_epoch_tag(d)}" for a, b in COLORS]
+    names += [f"bb_log10_temp_{_epoch_tag(d)}" for d in TEMP_EPOCHS]
+    for f in FILTERS:
+        for level in WIDTH_LEVELS:
+            names += [f"rise_{int(level * 100)}_{f}", f"fall_{int(level * 100)}_{f}"]
+    for f in FRACTION_BANDS:
+        names += [f"frac_peak_{f}_{_epoch_tag(d)}" for d in FRACTION_EPOCHS]
+    for d in REST_COLOR_EPOCHS:
+        names += [f"rest_color_{int(a)}_{int(b)}_{_epoch_tag(d)}" for a, b in zip(REST_WAVELENGTHS, REST_WAVELENGTHS[1:])]
+    names += [f"decline_loglog_{f}" for f in DECLINE_BANDS]
+    return names
+
+
+GP_FEATURES: tuple[str, ...] = tuple(_names())
+_GIDX = {n: i for i, n in enumerate(GP_FEATURES)}
+
+
+def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.ndarray):
+    """Fit the 2D GP to scaled fluxes; returns the fitted ``GaussianProcessRegressor``.
+
+    ``t_rest`` in rest-frame days, ``ln_wave`` the natural log of rest-frame wavelength, ``y`` and
+    ``y_err`` flux and error divided by a common scale (so the amplitude starts near 1).
+    """
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern
+
+    kernel = ConstantKernel(1.0, (1e-4, 1e4)) * Matern(
+        length_scale=[TIME_SCALE_START, WAVE_SCALE_START],
+        length_scale_bounds=[TIME_SCALE_BOUNDS, WAVE_SCALE_BOUNDS],
+        nu=1.5,
+    )
+    gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer="fmin_l_bfgs_b", n_restarts_optimizer=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings: the fit is used as it ends
+        gp.fit(np.column_stack([t_rest, ln_wave]), y)
+    return gp
+
+
+def _crossing(times: np.ndarray, values: np.ndarray, level: float) -> float:
+    """First time at which ``values`` (starting above ``level``) falls below it; linear interpolation."""
+    below = np.flatnonzero(values < level)
+    if not below.size or below[0] == 0:
+        return np.nan
+    j = below[0]
+    v0, v1 = values[j - 1], values[j]
+    return float(times[j - 1] + (times[j] - times[j - 1]) * (v0 - level) / (v0 - v1))
+
+
+class ObjectGP:
+    """The fitted GP of one object, and its mean light curve in each band (rest-frame days from ``t_ref``)."""
+
+    def __init__(self, t, f, e, band, z: float):
+        self.zf = 1.0 + z if np.isfinite(z) and z > 0 else 1.0
+        self.t_ref = float(t[np.argmax(f / e)])  # MJD of the point of highest S/N
+        self.t_rest = (t - self.t_ref) / self.zf
+        self.ln_wave = _LN_WAVE - np.log(self.zf)  # rest-frame wavelengths of the six bands
+        self.scale = float(np.max(np.abs(f)))
+        self.gp = fit_gp(self.t_rest, self.ln_wave[band], f / self.scale, e / self.scale)
+        resid = (f - self.scale * self.gp.predict(np.column_stack([self.t_rest, self.ln_wave[band]]))) / e
+        self.redchi2 = float(np.mean(resid**2))
+
+    def _inputs(self, times: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.repeat(times, NB), np.tile(self.ln_wave, len(times))])
+
+    def mean_at(self, times: np.ndarray) -> np.ndarray:
+        """GP mean flux (microjansky) at rest-frame ``times``, shape (len(times), 6 bands)."""
+        return self.gp.predict(self._inputs(times)).reshape(len(times), NB) * self.scale
+
+    def mean_at_wavelengths(self, times: np.ndarray, wavelengths_rest: np.ndarray) -> np.ndarray:
+        """GP mean flux (microjansky) at rest-frame ``times`` and rest-frame ``wavelengths_rest`` (Angstrom)."""
+        ln = np.log(wavelengths_rest)
+        X = np.column_stack([np.repeat(times, len(ln)), np.tile(ln, len(times))])
+        return self.gp.predict(X).reshape(len(times), len(ln)) * self.scale
+
+    def std_at(self, times: np.ndarray) -> np.ndarray:
+        """GP standard deviation (microjansky), same shape as :meth:`mean_at`."""
+        return self.gp.predict(self._inputs(times), return_std=True)[1].reshape(len(times), NB) * self.scale
+
+    def peak(self) -> float:
+        """Rest-frame time of the maximum of the summed :data:`PEAK_BANDS` flux inside the observed span."""
+        idx = [_FIDX[b] for b in PEAK_BANDS]
+        grid = np.arange(self.t_rest.min(), self.t_rest.max() + GRID_STEP, GRID_STEP)
+        i = int(np.argmax(self.mean_at(grid)[:, idx].sum(axis=1)))
+        fine = np.arange(grid[i] - GRID_STEP, grid[i] + GRID_STEP + PEAK_REFINE_STEP / 2, PEAK_REFINE_STEP)
+        return float(fine[int(np.argmax(self.mean_at(fine)[:, idx].sum(axis=1)))])
+
+    def to_mjd(self, t_rest: float) -> float:
+        return self.t_ref + t_rest * self.zf
+
+
+def gp_features_one(t, f, e, band, z: float, distmod: float) -> np.ndarray:
+    """The :data:`GP_FEATURES` of one object (arrays of its observations; ``t`` in MJD, ``band`` 0..5)."""
+    row = np.full(len(GP_FEATURES), np.nan)
+    G = _GIDX
+    if len(t) < MIN_POINTS or not np.any(f > 0):
+        return row
+    model = ObjectGP(t, f, e, band, z)
+    k = model.gp.kernel_
+    row[G["length_scale_time"]], row[G["length_scale_wavelength"]] = k.k2.length_scale
+    row[G["amplitude"]] = np.sqrt(k.k1.constant_value) * model.scale
+    row[G["log_likelihood"]] = model.gp.log_marginal_likelihood_value_ / len(t)
+    row[G["redchi2"]] = model.redchi2
+    row[G["n_points"]] = len(t)
+
+    lo, hi = model.t_rest.min(), model.t_rest.max()
+    t_peak = model.peak()
+    peak = model.mean_at(np.array([t_peak]))[0]
+    peak_idx = [_FIDX[b] for b in PEAK_BANDS]
+    if peak[peak_idx].sum() <= 0:
+        return row
+    row[G["peak_flux_sum"]] = peak[peak_idx].sum()
+    row[G["peak_span_before"]] = t_peak - lo
+    row[G["peak_span_after"]] = hi - t_peak
+    r_peak = peak[_FIDX["r"]]
+    for b, name in enumerate(FILTERS):
+        row[G[f"peak_flux_{name}"]] = peak[b]
+        if peak[b] > 0:
+            if np.isfinite(distmod):
+                row[G[f"peak_abs_mag_{name}"]] = -2.5 * np.log10(peak[b]) + AB_ZERO_POINT_UJY - distmod
+            if r_peak > 0:
+                row[G[f"peak_ratio_{name}_r"]] = peak[b] / r_peak
+
+    # colours, temperatures and fractions of peak at epochs inside the observed span (with a margin)
+    epochs = np.array(sorted(set(COLOR_EPOCHS) | set(TEMP_EPOCHS) | set(FRACTION_EPOCHS)))
+    inside = (t_peak + epochs >= lo - EPOCH_MARGIN) & (t_peak + epochs <= hi + EPOCH_MARGIN)
+    at = model.mean_at(t_peak + epochs)
+    std = model.std_at(t_peak + epochs) if inside[np.isin(epochs, TEMP_EPOCHS)].any() else None
+    for n, d in enumerate(epochs):
+        if not inside[n]:
+            continue
+        tag = _epoch_tag(d)
+        if d in COLOR_EPOCHS:
+            for a, b in COLORS:
+                fa, fb = at[n, _FIDX[a]], at[n, _FIDX[b]]
+                if fa > 0 and fb > 0:
+                    row[G[f"color_{a}_{b}_{tag}"]] = -2.5 * np.log10(fa / fb)
+        if d in TEMP_EPOCHS:
+            err = np.maximum(std[n], 1e-3 * np.abs(at[n]).max())
+            temp = blackbody_fit(NU_OBS * model.zf, at[n], err)[0]
+            if np.isfinite(temp):
+                row[G[f"bb_log10_temp_{tag}"]] = np.log10(temp)
+        if d in FRACTION_EPOCHS:
+            for name in FRACTION_BANDS:
+                b = _FIDX[name]
+                if peak[b] > 0:
+                    row[G[f"frac_peak_{name}_{tag}"]] = at[n, b] / peak[b]
+
+    # rest-frame colours at fixed rest wavelengths inside the bands' rest-frame coverage
+    rest_waves = np.array(REST_WAVELENGTHS)
+    covered = (np.log(rest_waves) >= model.ln_wave.min()) & (np.log(rest_waves) <= model.ln_wave.max())
+    rest_epochs = np.array(REST_COLOR_EPOCHS)
+    rest_flux = model.mean_at_wavelengths(t_peak + rest_epochs, rest_waves)
+    for n, d in enumerate(rest_epochs):
+        if not (lo - EPOCH_MARGIN <= t_peak + d <= hi + EPOCH_MARGIN):
+            continue
+        for j in range(len(rest_waves) - 1):
+            fa, fb = rest_flux[n, j], rest_flux[n, j + 1]
+            if covered[j] and covered[j + 1] and fa > 0 and fb > 0:
+                name = f"rest_color_{int(rest_waves[j])}_{int(rest_waves[j + 1])}_{_epoch_tag(d)}"
+                row[G[name]] = -2.5 * np.log10(fa / fb)
+
+    # late decline as a power law in time since peak: d log f / d log t between two epochs (TDEs: ~ -5/3)
+    (d0, d1) = DECLINE_EPOCHS
+    if t_peak + d1 <= hi + EPOCH_MARGIN:
+        ends = model.mean_at(t_peak + np.array([d0, d1]))
+        for name in DECLINE_BANDS:
+            f0, f1 = ends[:, _FIDX[name]]
+            if f0 > 0 and f1 > 0:
+                row[G[f"decline_loglog_{name}"]] = np.log10(f1 / f0) / np.log10(d1 / d0)
+
+    # rise and fall widths per band, from the band's own peak on the grid
+    grid = np.arange(lo, hi + GRID_STEP, GRID_STEP)
+    curves = model.mean_at(grid)
+    for b, name in enumerate(FILTERS):
+        c = curves[:, b]
+        ib = int(np.argmax(c))
+        if c[ib] <= 0:
+            continue
+        for level in WIDTH_LEVELS:
+            pct = int(level * 100)
+            after = _crossing(grid[ib:], c[ib:], level * c[ib])
+            before = _crossing(grid[: ib + 1][::-1], c[: ib + 1][::-1], level * c[ib])
+            row[G[f"fall_{pct}_{name}"]] = after - grid[ib]
+            row[G[f"rise_{pct}_{name}"]] = grid[ib] - before
+    return row
+
+
+def gp_block(p: Prepared) -> pd.DataFrame:
+    out = np.full((p.n_obj, len(GP_FEATURES)), np.nan)
+    with np.errstate(all="ignore"):
+        for i in range(p.n_obj):
+            s, q = p.bounds[i], p.bounds[i + 1]
+            if q > s:
+                out[i] = gp_features_one(p.t[s:q], p.f[s:q], p.e[s:q], p.band[s:q], p.z[i], p.distmod[i])
+    return pd.DataFrame(out, columns=[f"gp__{n}" for n in GP_FEATURES])
