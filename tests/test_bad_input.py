@@ -153,6 +153,14 @@ def test_duplicated_ids_in_log(workdir, data):
     fails(workdir, data, "train_log.csv: column 'object_id' has duplicated ids", log["object_id"].iloc[4])
 
 
+def test_spectype_disagrees_with_target(workdir, data):
+    log = pd.read_csv(data / "train_log.csv", dtype=str, keep_default_na=False)
+    row = log.index[log["target"] == "0"][0]
+    log.loc[row, "SpecType"] = "TDE"
+    log.to_csv(data / "train_log.csv", index=False)
+    fails(workdir, data, "train_log.csv: column 'SpecType' must be 'TDE' exactly where target is 1", log.loc[row, "object_id"])
+
+
 def test_same_object_in_train_and_test(workdir, data):
     train = pd.read_csv(data / "train_log.csv", dtype=str, keep_default_na=False)
     test = pd.read_csv(data / "test_log.csv", dtype=str, keep_default_na=False)

@@ -4,8 +4,20 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from mallorn_tde.model import fit, predict, study_name, tune
-from mallorn_tde.selection import feature_matrix, relevance_table, select_features
+from mallorn_tde.evaluation import best_threshold
+from mallorn_tde.model import (
+    CLASSES,
+    TDE_CLASS,
+    class_labels,
+    feature_importance,
+    fit,
+    inner_cv_probabilities,
+    predict,
+    repeated_threshold,
+    study_name,
+    tune,
+)
+from mallorn_tde.selection import feature_matrix, relevance_table, select, select_features
 
 
 def problem(n=240, n_pos=30, seed=0):
@@ -122,3 +134,84 @@ def test_fit_predict_orders_columns_like_training():
     assert p == pytest.approx(predict(booster, X[X.columns[::-1]]))
     assert p[y == 1].mean() > p[y == 0].mean() + 0.3
     assert np.array_equal(p, predict(fit(X, y, params, seed=1, threads=1), X))
+
+
+def multiclass_problem(n=300, seed=1):
+    """Four coarse classes; the TDEs differ from the rest in 'signal', the others among themselves in 'kind'."""
+    rng = np.random.default_rng(seed)
+    spec = np.array(["AGN"] * 150 + ["SN Ia"] * 80 + ["SN II"] * 40 + ["TDE"] * 30)[:n]
+    table = pd.DataFrame(
+        {
+            "signal": (spec == "TDE") * 2.0 + rng.normal(size=n),
+            "kind": (spec == "AGN") * 3.0 - (spec == "SN Ia") * 3.0 + rng.normal(size=n),
+            "noise": rng.normal(size=n),
+            "SpecType": spec,
+            "target": (spec == "TDE").astype(int),
+        },
+        index=[f"m{i:03d}" for i in range(n)],
+    )
+    return table
+
+
+def test_class_labels_binary_and_coarse_classes():
+    table = multiclass_problem()
+    binary = class_labels(table, "binary")
+    multi = class_labels(table, "multiclass")
+    assert set(binary) == {0, 1} and np.array_equal(binary, table["target"])
+    assert np.array_equal(multi == TDE_CLASS, table["target"] == 1)
+    assert {CLASSES[k] for k in multi[table["SpecType"] == "SN II"]} == {"other"}
+    assert {CLASSES[k] for k in multi[table["SpecType"] == "SN Ia"]} == {"SN Ia"}
+    broken = table.assign(target=0)
+    with pytest.raises(ValueError, match="SpecType and target disagree"):
+        class_labels(broken, "multiclass")
+
+
+def test_multiclass_fit_predicts_tde_probability_and_weights_tdes():
+    table = multiclass_problem()
+    X = table[["signal", "kind", "noise"]]
+    labels = class_labels(table, "multiclass")
+    params = {"learning_rate": 0.1, "num_boost_round": 60, "num_leaves": 7, "min_child_samples": 5}
+    booster = fit(X, labels, params, seed=1, threads=1)
+    p = predict(booster, X)
+    assert p.shape == (len(X),) and np.all((p >= 0) & (p <= 1))
+    assert p[table["target"] == 1].mean() > p[table["target"] == 0].mean() + 0.3
+    heavier = predict(fit(X, labels, {**params, "tde_weight": 5.0}, seed=1, threads=1), X)
+    assert heavier.mean() > p.mean()  # weighting the TDE rows raises P(TDE)
+
+
+def test_feature_importance_names_every_feature_with_its_set():
+    table = multiclass_problem()
+    X = table[["signal", "kind", "noise"]].rename(columns={"signal": "gp__signal", "noise": "tsfresh__g__noise"})
+    booster = fit(X, class_labels(table, "binary"), {"num_boost_round": 30, "num_leaves": 4}, seed=1, threads=1)
+    imp = feature_importance(booster)
+    assert set(imp["feature"]) == set(X.columns)
+    assert imp["feature"].iloc[0] == "gp__signal"
+    assert dict(zip(imp["feature"], imp["set"]))["kind"] == "catalog"
+    assert imp["gain_fraction"].sum() == pytest.approx(1.0)
+
+
+def test_repeated_threshold_pools_repeats():
+    X, y = problem()
+    X = X[["signal", "weak"]]
+    params = {"num_boost_round": 30, "num_leaves": 4, "min_child_samples": 5}
+    one = repeated_threshold(X, y, params, 3, seed=5, repeats=1, threads=1)
+    proba = inner_cv_probabilities(X, y, params, 3, 5, 1)
+    assert one == best_threshold(y, proba)
+    three = repeated_threshold(X, y, params, 3, seed=5, repeats=3, threads=1)
+    pooled = np.concatenate([inner_cv_probabilities(X, y, params, 3, 5 + r, 1) for r in range(3)])
+    assert three == best_threshold(np.tile(y, 3), pooled)
+
+
+def test_select_generic_keeps_physics_and_gp_and_caps_the_tested():
+    X, y = problem()
+    X = X.rename(columns={"noise0": "physics__noise0", "noise1": "gp__noise1"})
+    X = X.rename(columns={c: f"tsfresh__g__{c}" for c in X.columns if "__" not in c})
+    settings = {"tested": "generic", "fdr_level": 0.05, "min_features": 1, "max_features": 0}
+    selected, table = select(X, y, settings)
+    assert {"physics__noise0", "gp__noise1", "tsfresh__g__signal"} <= set(selected)
+    assert "tsfresh__g__noise2" not in selected
+    assert set(table["feature"]).isdisjoint({"physics__noise0", "gp__noise1"})
+    everything, _ = select(X, y, {**settings, "tested": "all"})
+    assert "physics__noise0" not in everything
+    capped, _ = select(X, y, {**settings, "max_features": 1})
+    assert [c for c in capped if c.startswith("tsfresh__")] == ["tsfresh__g__signal"]

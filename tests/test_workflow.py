@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from workflow_helpers import REPO, SNAKEMAKE, copy_workflow, job_counts, snakemake
+import yaml
+from workflow_helpers import REPO, SNAKEMAKE, TINY_CONFIG, copy_workflow, job_counts, snakemake
 
 BIN = Path(sys.executable).parent
+DEFAULT_SETS = yaml.safe_load((REPO / "config.yaml").read_text())["features"]["sets"]
 
 
 def test_snakemake_lint_is_clean():
@@ -22,11 +24,11 @@ def test_snakefmt_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def expected_shape(n_splits, n_folds):
+def expected_shape(n_splits, n_folds, n_sets=len(DEFAULT_SETS)):
     return {
         "catalog": 1,
         "ingest": 2 * n_splits,
-        "extract": 2 * n_splits,
+        "extract": 2 * n_splits * n_sets,
         "merge": 2,
         "folds": 1,
         "select": n_folds + 1,
@@ -41,7 +43,7 @@ def expected_shape(n_splits, n_folds):
 
 
 def test_dry_run_default_shape(tmp_path):
-    """20 simulated splits: one ingest and one extraction job per split and side, one job per fold."""
+    """20 simulated splits: one ingest job per split and side, one extraction job per set, split and side."""
     workdir = copy_workflow(tmp_path)
     counts = job_counts(snakemake(workdir, "-n").stdout)
     assert counts == {"simulate": 1, **expected_shape(20, 5)}
@@ -81,7 +83,7 @@ def test_end_to_end_outputs(tiny_run):
     oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
     train_log = pd.read_csv(results / "simulated" / "train_log.csv")
     assert sorted(oof["object_id"]) == sorted(train_log["object_id"])  # every object predicted once
-    for name in ("ingest/train/split_01", "extract/test/split_03", "tune/final", "metrics", "predict"):
+    for name in ("ingest/train/split_01", "extract/physics/test/split_03", "tune/final", "metrics", "predict"):
         assert (results / "benchmarks" / f"{name}.tsv").is_file(), name
 
 
@@ -105,8 +107,10 @@ def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
     table.loc[row, "Flux"] = str(float(table.loc[row, "Flux"]) + 0.5)
     table.to_csv(lightcurve, index=False)
     counts = job_counts(snakemake(tiny_run, "-n").stdout)
-    # That split's ingest and extraction, the test side's merge and the prediction; no training job.
-    assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, "all": 1}
+    # That split's ingest and extraction (one job per set), the test side's merge and the prediction; no
+    # training job.
+    n_sets = len(TINY_CONFIG["features"]["sets"])
+    assert counts == {"ingest": 1, "extract": n_sets, "merge": 1, "predict": 1, "all": 1}
 
 
 def test_report_builds(tiny_run):

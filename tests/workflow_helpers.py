@@ -18,10 +18,11 @@ WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
 # A tiny simulated set and cheap settings: enough TDEs for 3 outer and 2 inner folds.
 TINY_CONFIG = {
     "simulate": {"n_splits": 3, "train_per_split": 40, "test_per_split": 8, "seed": 11},
-    "features": {"sets": ["tsfresh", "lightcurve", "physics"], "tsfresh": "minimal"},
-    "selection": {"fdr_level": 0.05, "min_features": 10},
+    "features": {"sets": ["tsfresh", "lightcurve", "physics", "gp"], "tsfresh": "minimal"},
+    "selection": {"tested": "generic", "fdr_level": 0.05, "min_features": 10, "max_features": 0},
     "tuning": {"n_trials": 2, "inner_folds": 2, "seed": 1},
     "cv": {"n_folds": 3, "seed": 2},
+    "model": {"objective": "multiclass", "seed": 3},
 }
 
 

@@ -39,6 +39,7 @@ rule fit_predict_fold:
         runtime=30,
     params:
         seed=config["model"]["seed"],
+        objective=config["model"]["objective"],
     script:
         "../scripts/fit_predict_fold.py"
 

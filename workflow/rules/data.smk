@@ -17,6 +17,8 @@ rule catalog:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        redshift=config["redshift"],
     script:
         "../scripts/build_catalog.py"
 

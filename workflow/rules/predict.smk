@@ -4,7 +4,8 @@ rule fit_final:
         selected="results/model/final/selected_features.txt",
         tuning="results/model/final/tuning.json",
     output:
-        "results/model/final/model.txt",
+        model="results/model/final/model.txt",
+        importance="results/model/final/importance.csv",
     log:
         "results/logs/fit_final.log",
     benchmark:
@@ -17,6 +18,7 @@ rule fit_final:
         runtime=30,
     params:
         seed=config["model"]["seed"],
+        objective=config["model"]["objective"],
     script:
         "../scripts/fit_final.py"
 

@@ -19,6 +19,7 @@ rule tune:
         runtime=120,
     params:
         tuning=config["tuning"],
+        objective=config["model"]["objective"],
         storage="results/optuna/{scope}.sqlite3",
     script:
         "../scripts/tune_model.py"

@@ -4,7 +4,7 @@ import json
 
 from mallorn_tde.io import read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import fit
+from mallorn_tde.model import class_labels, feature_importance, fit
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
@@ -12,6 +12,7 @@ with logged(snakemake.log[0]) as log:
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     with open(snakemake.input.tuning) as handle:
         tuning = json.load(handle)
-    booster = fit(X, train["target"], tuning["params"], snakemake.params.seed, snakemake.threads)
+    booster = fit(X, class_labels(train, snakemake.params.objective), tuning["params"], snakemake.params.seed, snakemake.threads)
     log.info("final model: %d objects, %d features, %d trees", len(X), X.shape[1], booster.num_trees())
-    booster.save_model(snakemake.output[0])
+    booster.save_model(snakemake.output.model)
+    feature_importance(booster).to_csv(snakemake.output.importance, index=False, float_format="%.6g")

@@ -7,7 +7,7 @@ import pandas as pd
 from mallorn_tde.evaluation import held_out_ids, training_ids
 from mallorn_tde.io import read_folds, read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import fit, predict
+from mallorn_tde.model import class_labels, fit, predict
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
@@ -18,7 +18,8 @@ with logged(snakemake.log[0]) as log:
         tuning = json.load(handle)
     X = feature_matrix(table)[read_lines(snakemake.input.selected)]
     train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)
-    booster = fit(X.loc[train_ids], table.loc[train_ids, "target"], tuning["params"], snakemake.params.seed, snakemake.threads)
+    labels = class_labels(table.loc[train_ids], snakemake.params.objective)
+    booster = fit(X.loc[train_ids], labels, tuning["params"], snakemake.params.seed, snakemake.threads)
     proba = predict(booster, X.loc[test_ids])
     oof = pd.DataFrame(
         {

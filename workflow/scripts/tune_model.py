@@ -5,14 +5,15 @@ from pathlib import Path
 
 from mallorn_tde.io import read_lines, read_training_part
 from mallorn_tde.logs import logged
-from mallorn_tde.model import tune
+from mallorn_tde.model import class_labels, tune
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     train = read_training_part(snakemake.input.features, snakemake.input.folds, snakemake.wildcards.scope)
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     Path(snakemake.params.storage).parent.mkdir(parents=True, exist_ok=True)
-    result = tune(X, train["target"], snakemake.params.tuning, snakemake.params.storage, snakemake.threads)
+    labels = class_labels(train, snakemake.params.objective)
+    result = tune(X, labels, snakemake.params.tuning, snakemake.params.storage, snakemake.threads)
     log.info("best inner F1 %.4f at threshold %.4f", result["inner_f1"], result["threshold"])
     with open(snakemake.output[0], "w") as handle:
         json.dump(result, handle, indent=2, sort_keys=True)

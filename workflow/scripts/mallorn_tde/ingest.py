@@ -131,6 +131,14 @@ def read_log(path, side: str) -> pd.DataFrame:
                 f"{path}: column 'target' must be 0 or 1, not for object(s) {format_ids(df.loc[bad, 'object_id'])}"
             )
         out["target"] = target.astype(int).to_numpy()
+        # The class behind the label; the multiclass model learns from it, so it must agree with target.
+        out["SpecType"] = df["SpecType"].fillna("").str.strip().to_numpy()
+        disagree = (out["SpecType"] == "TDE") != (out["target"] == 1)
+        if disagree.any():
+            raise InputError(
+                f"{path}: column 'SpecType' must be 'TDE' exactly where target is 1, not for object(s) "
+                f"{format_ids(out.index[disagree])}"
+            )
     return out
 
 

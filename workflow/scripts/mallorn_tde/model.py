@@ -1,5 +1,10 @@
 """Optuna tuning of LightGBM, fitting and prediction.
 
+Two objectives: ``binary`` (TDE or not, the TDE class weighted by ``scale_pos_weight``) and ``multiclass``
+(the coarse classes of :data:`CLASSES` from ``SpecType``, TDE rows weighted; the score is P(TDE)). Both
+are tuned, thresholded and evaluated on P(TDE) alone. Labels are the integer class of each row
+(:func:`class_labels`); the TDE class is 1 in both cases, so ``labels == 1`` is the TDE target.
+
 Everything here learns from the rows it is given and from nothing else, so a caller that passes only a
 fold's training part gets an honest held-out estimate.
 """
@@ -20,12 +25,45 @@ from .evaluation import best_threshold
 
 log = logging.getLogger(__name__)
 
+OBJECTIVES = ("binary", "multiclass")
+# Coarse classes of the multiclass objective. TDE is class 1 as in the binary target; every SpecType
+# that is not TDE, AGN or a type Ia supernova (SN II, SN Ibc, SLSN, ...) is "other".
+CLASSES = ("other", "TDE", "AGN", "SN Ia")
+TDE_CLASS = CLASSES.index("TDE")
 
-def lgb_params(trial_params: dict, seed: int, threads: int) -> dict:
-    """LightGBM parameters: the tuned ones plus what makes a fit deterministic and quiet."""
-    params = {k: v for k, v in trial_params.items() if k != "num_boost_round"}
+
+def class_labels(table: pd.DataFrame, objective: str) -> pd.Series:
+    """Integer labels of a training table for ``objective``: the target, or the coarse class of ``SpecType``."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    if objective == "binary":
+        return table["target"].astype(int)
+    spec = table["SpecType"].astype(str)
+    labels = np.where(
+        spec == "TDE",
+        TDE_CLASS,
+        np.where(spec == "AGN", CLASSES.index("AGN"), np.where(spec.str.startswith("SN Ia"), CLASSES.index("SN Ia"), 0)),
+    )
+    if not np.array_equal(labels == TDE_CLASS, table["target"].to_numpy(int) == 1):
+        raise ValueError("SpecType and target disagree: target must be 1 exactly where SpecType is TDE")
+    return pd.Series(labels, index=table.index, name="label")
+
+
+def _is_multiclass(labels) -> bool:
+    return bool(np.max(labels) > 1)
+
+
+def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) -> dict:
+    """LightGBM parameters: the tuned ones plus what makes a fit deterministic and quiet.
+
+    ``tde_weight`` becomes ``scale_pos_weight`` for two classes; for more, it weights the TDE rows (see :func:`fit`).
+    """
+    params = {k: v for k, v in trial_params.items() if k not in ("num_boost_round", "tde_weight")}
+    if n_classes > 2:
+        params.update(objective="multiclass", num_class=n_classes)
+    else:
+        params.update(objective="binary", scale_pos_weight=trial_params.get("tde_weight", 1.0))
     params.update(
-        objective="binary",
         verbosity=-1,
         seed=seed,
         deterministic=True,
@@ -49,32 +87,62 @@ def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
         "bagging_freq": trial.suggest_int("bagging_freq", 1, 7),
         "lambda_l1": trial.suggest_float("lambda_l1", 1e-8, 10.0, log=True),
         "lambda_l2": trial.suggest_float("lambda_l2", 1e-8, 10.0, log=True),
-        "scale_pos_weight": trial.suggest_float("scale_pos_weight", 1.0, max(pos_weight_max, 1.0 + 1e-9), log=True),
+        "tde_weight": trial.suggest_float("tde_weight", 1.0, max(pos_weight_max, 1.0 + 1e-9), log=True),
     }
 
 
-def fit(X: pd.DataFrame, y: pd.Series, params: dict, seed: int, threads: int) -> lgb.Booster:
-    """One LightGBM model on the given rows."""
-    data = lgb.Dataset(X, label=y.astype(int).to_numpy(), free_raw_data=True)
-    return lgb.train(lgb_params(params, seed, threads), data, num_boost_round=int(params["num_boost_round"]))
+def fit(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, threads: int) -> lgb.Booster:
+    """One LightGBM model on the given rows: binary for 0/1 labels, multiclass over :data:`CLASSES` otherwise."""
+    y = labels.astype(int).to_numpy()
+    n_classes = len(CLASSES) if _is_multiclass(y) else 2
+    weight = np.where(y == TDE_CLASS, float(params.get("tde_weight", 1.0)), 1.0) if n_classes > 2 else None
+    data = lgb.Dataset(X, label=y, weight=weight, free_raw_data=True)
+    return lgb.train(lgb_params(params, seed, threads, n_classes), data, num_boost_round=int(params["num_boost_round"]))
 
 
 def predict(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    """TDE probabilities, with the columns ordered as the model was trained."""
-    return booster.predict(X[booster.feature_name()])
+    """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training."""
+    proba = booster.predict(X[booster.feature_name()])
+    return proba[:, TDE_CLASS] if proba.ndim == 2 else proba
 
 
-def inner_cv_probabilities(X, y, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
-    """Pooled out-of-fold probabilities of an inner stratified K-fold on the given rows."""
-    proba = np.zeros(len(y))
+def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
+    """Each feature's total gain and split count in the model, with its set, largest gain first."""
+    names = booster.feature_name()
+    table = pd.DataFrame(
+        {
+            "feature": names,
+            "set": [n.split("__", 1)[0] if "__" in n else "catalog" for n in names],
+            "gain": booster.feature_importance("gain"),
+            "splits": booster.feature_importance("split"),
+        }
+    )
+    table["gain_fraction"] = table["gain"] / max(table["gain"].sum(), 1e-300)
+    return table.sort_values(["gain", "feature"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
+    """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label."""
+    proba = np.zeros(len(labels))
     skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in skf.split(np.zeros(len(y)), y.to_numpy()):
-        booster = fit(X.iloc[train_idx], y.iloc[train_idx], params, seed, threads)
+    for train_idx, test_idx in skf.split(np.zeros(len(labels)), labels.to_numpy()):
+        booster = fit(X.iloc[train_idx], labels.iloc[train_idx], params, seed, threads)
         proba[test_idx] = predict(booster, X.iloc[test_idx])
     return proba
 
 
-def study_name(X: pd.DataFrame, y: pd.Series, settings: dict) -> str:
+def repeated_threshold(X, labels, params, n_folds: int, seed: int, repeats: int, threads: int) -> tuple[float, float]:
+    """F1-maximising threshold of the inner probabilities pooled over ``repeats`` differently seeded K-folds.
+
+    One repeat is the inner cross-validation of tuning itself; more average the cut over several ways of
+    cutting the training part, so one lucky split matters less. Returns (threshold, pooled F1).
+    """
+    y = (labels.to_numpy() == TDE_CLASS).astype(int)
+    proba = [inner_cv_probabilities(X, labels, params, n_folds, seed + r, threads) for r in range(repeats)]
+    return best_threshold(np.tile(y, repeats), np.concatenate(proba))
+
+
+def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
     """A name that changes whenever the rows, columns, labels or tuning settings change.
 
     The study is resumed only when it was started on exactly this problem; anything else starts afresh.
@@ -83,19 +151,24 @@ def study_name(X: pd.DataFrame, y: pd.Series, settings: dict) -> str:
     h.update(json.dumps(settings, sort_keys=True).encode())
     h.update("\n".join(map(str, X.columns)).encode())
     h.update("\n".join(map(str, X.index)).encode())
-    h.update(y.astype(int).to_numpy().tobytes())
+    h.update(labels.astype(int).to_numpy().tobytes())
     return "tde-" + h.hexdigest()[:16]
 
 
-def tune(X: pd.DataFrame, y: pd.Series, settings: dict, storage_path, threads: int) -> dict:
-    """Optuna study over LightGBM; the objective is the inner-CV F1 at its best threshold.
+def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threads: int) -> dict:
+    """Optuna study over LightGBM; the objective is the inner-CV F1 of P(TDE) at its best threshold.
 
-    ``settings``: n_trials, inner_folds, seed. The study lives in an SQLite file, so a killed job resumes
-    where it stopped. Each trial gets a sampler seeded with (seed, number of completed trials), so an
-    interrupted and resumed study proposes exactly what an uninterrupted one would.
-    Returns the best parameters, the best trial's inner threshold and F1, and the trial count.
+    ``labels`` from :func:`class_labels` (binary or multiclass). ``settings``: n_trials, inner_folds, seed,
+    threshold_repeats. The study lives in an SQLite file, so a killed job resumes where it stopped. Each
+    trial gets a sampler seeded with (seed, number of completed trials), so an interrupted and resumed
+    study proposes exactly what an uninterrupted one would. The threshold is then chosen on the best
+    parameters' inner probabilities pooled over ``threshold_repeats`` seeded K-folds
+    (:func:`repeated_threshold`; one repeat is the best trial's own).
+    Returns the best parameters, the threshold, the best trial's inner F1, and the trial count.
     """
     seed, n_trials, inner_folds = int(settings["seed"]), int(settings["n_trials"]), int(settings["inner_folds"])
+    repeats = int(settings.get("threshold_repeats", 1))
+    y = (labels == TDE_CLASS).astype(int)
     n_pos = int(y.sum())
     if n_pos < inner_folds:
         raise ValueError(f"{n_pos} TDE(s) in the training part: too few for {inner_folds} inner folds")
@@ -103,14 +176,14 @@ def tune(X: pd.DataFrame, y: pd.Series, settings: dict, storage_path, threads: i
 
     def objective(trial: optuna.Trial) -> float:
         params = suggest_params(trial, pos_weight_max)
-        proba = inner_cv_probabilities(X, y, params, inner_folds, seed, threads)
+        proba = inner_cv_probabilities(X, labels, params, inner_folds, seed, threads)
         threshold, f1 = best_threshold(y, proba)
         trial.set_user_attr("threshold", threshold)
         return f1
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = optuna.storages.RDBStorage(f"sqlite:///{storage_path}")
-    name = study_name(X, y, settings)
+    name = study_name(X, labels, settings)
     study = optuna.create_study(study_name=name, storage=storage, direction="maximize", load_if_exists=True)
     for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         # Left running by a killed job: its result never arrived.
@@ -127,11 +200,18 @@ def tune(X: pd.DataFrame, y: pd.Series, settings: dict, storage_path, threads: i
     # Ties go to the earliest trial, so the choice does not depend on how trials were numbered.
     best = max(complete[:n_trials], key=lambda t: (t.value, -complete.index(t)))
     params = dict(best.params)
+    threshold = float(best.user_attrs["threshold"])
+    if repeats > 1:
+        threshold, pooled_f1 = repeated_threshold(X, labels, params, inner_folds, seed, repeats, threads)
+        log.info("threshold %.4f from %d repeated inner cross-validations (pooled inner F1 %.4f)", threshold, repeats, pooled_f1)
     return {
         "params": params,
-        "threshold": float(best.user_attrs["threshold"]),
+        "threshold": threshold,
         "inner_f1": float(best.value),
         "n_trials": n_trials,
         "study": name,
-        "objective": f"F1 at the best threshold of pooled {inner_folds}-fold inner cross-validated probabilities",
+        "model": "multiclass" if _is_multiclass(labels.to_numpy()) else "binary",
+        "objective": f"F1 of P(TDE) at the best threshold of pooled {inner_folds}-fold inner cross-validated probabilities",
+        "threshold_from": f"F1-maximising cut of the best parameters' inner probabilities pooled over {repeats} "
+        f"differently seeded {inner_folds}-fold inner cross-validation(s)",
     }

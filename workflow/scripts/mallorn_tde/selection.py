@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 # Columns of the merged table that are not model inputs. Z_err is empty for every training object
 # (spectroscopic redshifts), so a model could learn nothing from it but a train/test difference.
-NON_FEATURE_COLUMNS = ("target", "split", "Z_err")
+NON_FEATURE_COLUMNS = ("target", "split", "Z_err", "SpecType")
 
 
 def feature_matrix(table: pd.DataFrame) -> pd.DataFrame:
@@ -79,13 +79,43 @@ def relevance_table(X: pd.DataFrame, y: pd.Series, fdr_level: float) -> pd.DataF
     return table.sort_values(["p_value", "feature"], kind="mergesort", na_position="last").reset_index(drop=True)
 
 
-def select_features(X: pd.DataFrame, y: pd.Series, fdr_level: float, min_features: int):
+# Feature sets of generic time-series statistics; with ``tested: generic`` only these go through the
+# relevance test and every other column (physics, gp, Z, EBV) is always kept.
+GENERIC_SETS = ("tsfresh", "lightcurve")
+TESTED = ("all", "generic")
+
+
+def is_generic(column: str) -> bool:
+    return column.split("__", 1)[0] in GENERIC_SETS
+
+
+def select(X: pd.DataFrame, y: pd.Series, settings: dict):
+    """Selection as configured (``selection`` in config.yaml): which columns are tested, FDR level, bounds.
+
+    ``tested``: ``all`` runs the relevance test over every column; ``generic`` only over the generic sets'
+    columns (:data:`GENERIC_SETS`), keeping the rest unconditionally. ``max_features`` (0: no cap) keeps at
+    most that many of the tested columns that pass, those with the smallest p-values.
+    Returns (selected column names in their original order, relevance table of the tested columns).
+    """
+    if settings["tested"] not in TESTED:
+        raise ValueError(f"selection.tested must be one of {TESTED}, got {settings['tested']!r}")
+    tested = [c for c in X.columns if settings["tested"] == "all" or is_generic(c)]
+    kept = [c for c in X.columns if c not in set(tested)]
+    chosen, table = select_features(
+        X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0)
+    ) if tested else ([], pd.DataFrame(columns=["feature", "type", "p_value", "relevant"]))
+    chosen = set(chosen) | set(kept)
+    return [c for c in X.columns if c in chosen], table
+
+
+def select_features(X: pd.DataFrame, y: pd.Series, fdr_level: float, min_features: int, max_features: int = 0):
     """Features whose relation to the label passes tsfresh's FDR-controlled relevance test.
 
     NaNs are filled with the column medians of ``X`` (the rows given, i.e. the training part) for the
     test only; the model itself sees the NaNs, which LightGBM handles natively. Columns that are empty or
     constant are dropped first. When fewer than ``min_features`` pass (tiny data sets), the
-    ``min_features`` with the smallest p-values are kept, so a model can still be fitted.
+    ``min_features`` with the smallest p-values are kept, so a model can still be fitted; when more than
+    ``max_features`` pass (0: no cap), the ``max_features`` with the smallest p-values.
     Returns (selected column names in their original order, relevance table).
     """
     values = X.to_numpy(dtype=np.float64)
@@ -106,5 +136,7 @@ def select_features(X: pd.DataFrame, y: pd.Series, fdr_level: float, min_feature
             fdr_level,
             len(relevant),
         )
+    if max_features and len(relevant) > max_features:
+        relevant = set(table.loc[table["feature"].isin(relevant), "feature"].iloc[:max_features])
     selected = [c for c in X.columns if c in relevant]
     return selected, table
