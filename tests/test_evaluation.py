@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from mallorn_tde.evaluation import (
+    bootstrap_f1_interval,
     assign_folds,
     best_threshold,
     classification_summary,
@@ -87,3 +88,15 @@ def test_metrics_pool_folds_and_report_spread():
 def test_classification_summary_counts():
     s = classification_summary([1, 0, 1, 0], [1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1])
     assert s["precision"] == 0.5 and s["recall"] == 0.5 and s["n_predicted_tde"] == 2
+
+
+def test_bootstrap_f1_interval_brackets_the_f1_and_narrows_with_more_objects():
+    rng = np.random.default_rng(0)
+    y = (rng.random(600) < 0.1).astype(int)
+    pred = np.where(rng.random(600) < 0.7, y, 1 - y)
+    low, high = bootstrap_f1_interval(y, pred)
+    assert low < f1_score(y, pred) < high
+    assert (low, high) == bootstrap_f1_interval(y, pred)  # seeded
+    y4, pred4 = np.tile(y, 4), np.tile(pred, 4)
+    low4, high4 = bootstrap_f1_interval(y4, pred4)
+    assert high4 - low4 < 0.7 * (high - low)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from mallorn_tde.catalog import build_catalog, luminosity_distances
+from mallorn_tde.catalog import build_catalog, luminosity_distances, photometric_like
 from mallorn_tde.constants import FILTERS
 from mallorn_tde.ingest import (
     InputError,
@@ -149,3 +149,31 @@ def test_real_split_ingests(real_data):
     assert len(table) == raw["Flux"].notna().sum()
     assert table.groupby("object_id")["mjd"].apply(lambda s: s.is_monotonic_increasing).all()
     assert table["flux_err"].gt(0).all()
+
+
+def test_train_log_keeps_spectype_and_checks_it_against_target(tmp_path):
+    write(tmp_path)
+    log = read_log(tmp_path / "train_log.csv", "train")
+    assert log["SpecType"].tolist() == ["TDE", "AGN", "SN Ia"]
+    _, train_log, _ = write(tmp_path, train_log=TRAIN_LOG.replace("AGN,three,split_01,0", "TDE,three,split_01,0"))
+    with pytest.raises(InputError, match=r"column 'SpecType' must be 'TDE' exactly where target is 1, not for .*b_two"):
+        read_log(train_log, "train")
+
+
+def test_photometric_like_training_redshifts_follow_the_test_error_model(tmp_path):
+    n = 4000
+    rng = np.random.default_rng(0)
+    z = rng.uniform(0.05, 2.0, n)
+    train = pd.DataFrame({"Z": z, "Z_err": np.nan}, index=[f"o{i}" for i in range(n)])
+    test = pd.DataFrame({"Z": [0.3, 1.0], "Z_err": [0.026, 0.04]})  # Z_err = 0.02 (1 + Z)
+    noisy = photometric_like(train, test, seed=3)
+    pull = (noisy["Z"] - z) / (0.02 * (1 + z))
+    assert abs(pull.mean()) < 0.05 and pull.std() == pytest.approx(1.0, abs=0.05)
+    assert np.allclose(noisy["Z_err"], 0.02 * (1 + noisy["Z"]))
+    pd.testing.assert_frame_equal(noisy, photometric_like(train, test, seed=3))  # seeded
+    # through the catalogue: only the training side changes, distances follow the new redshifts
+    _, train_log, test_log = write(tmp_path)
+    spec, photo = build_catalog(train_log, test_log), build_catalog(train_log, test_log, "photometric", seed=1)
+    pd.testing.assert_frame_equal(spec["test"], photo["test"])
+    assert not np.allclose(spec["train"]["Z"], photo["train"]["Z"])
+    assert np.allclose(photo["train"]["lum_dist_mpc"], luminosity_distances(photo["train"]["Z"])[0])

@@ -78,8 +78,13 @@ def test_end_to_end_outputs(tiny_run):
     assert 0 <= metrics["f1"] <= 1
     assert set(metrics["per_fold"]) == {"fold_1", "fold_2", "fold_3"}
     assert set(metrics["n_features"]) == {"fold_1", "fold_2", "fold_3", "final"}
-    for key in ("f1", "f1_fold_std", "precision", "recall", "average_precision", "threshold"):
+    for key in ("f1", "f1_bootstrap_95", "f1_fold_std", "precision", "recall", "average_precision", "threshold"):
         assert key in metrics["how"]
+    low, high = metrics["f1_bootstrap_95"]
+    assert low <= metrics["f1"] <= high
+    importance = pd.read_csv(results / "model" / "final" / "importance.csv")
+    assert list(importance.columns) == ["feature", "set", "gain", "splits", "gain_fraction"]
+    assert set(importance["set"]) <= set(TINY_CONFIG["features"]["sets"]) | {"catalog"}
     oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
     train_log = pd.read_csv(results / "simulated" / "train_log.csv")
     assert sorted(oof["object_id"]) == sorted(train_log["object_id"])  # every object predicted once
