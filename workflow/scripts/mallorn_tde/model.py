@@ -77,8 +77,8 @@ def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) 
 def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
     """The search space: tree shape, learning rate, sampling, regularisation and class weighting."""
     return {
-        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.2, log=True),
-        "num_boost_round": trial.suggest_int("num_boost_round", 50, 600, step=50),
+        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
+        "num_boost_round": trial.suggest_int("num_boost_round", 50, 400, step=50),
         "num_leaves": trial.suggest_int("num_leaves", 4, 64, log=True),
         "max_depth": trial.suggest_int("max_depth", 2, 10),
         "min_child_samples": trial.suggest_int("min_child_samples", 3, 50, log=True),
