@@ -215,3 +215,9 @@ def test_select_generic_keeps_physics_and_gp_and_caps_the_tested():
     assert "physics__noise0" not in everything
     capped, _ = select(X, y, {**settings, "max_features": 1})
     assert [c for c in capped if c.startswith("tsfresh__")] == ["tsfresh__g__signal"]
+
+
+def test_study_name_ignores_threshold_repeats():
+    X, y = problem()
+    s = {"n_trials": 4, "inner_folds": 3, "seed": 5}
+    assert study_name(X, y, s) == study_name(X, y, {**s, "threshold_repeats": 5})

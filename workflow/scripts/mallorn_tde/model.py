@@ -146,9 +146,10 @@ def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
     """A name that changes whenever the rows, columns, labels or tuning settings change.
 
     The study is resumed only when it was started on exactly this problem; anything else starts afresh.
+    ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials.
     """
     h = hashlib.sha256()
-    h.update(json.dumps(settings, sort_keys=True).encode())
+    h.update(json.dumps({k: v for k, v in settings.items() if k != "threshold_repeats"}, sort_keys=True).encode())
     h.update("\n".join(map(str, X.columns)).encode())
     h.update("\n".join(map(str, X.index)).encode())
     h.update(labels.astype(int).to_numpy().tobytes())
