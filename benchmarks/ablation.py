@@ -17,6 +17,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,17 +35,23 @@ CACHE_TRIGGERS = ("--rerun-triggers", "mtime")
 RUN_TRIGGERS = ("--rerun-triggers", "mtime", "params", "input")
 ALL_SETS = ["physics", "gp", "lightcurve", "tsfresh"]
 
+# The workflow before this comparison: binary model, every column through the FDR test.
+BINARY_ALL = {"model": {"objective": "binary"}, "selection": {"tested": "all"}}
+
 # name -> (what it tests, overrides of config.yaml)
 ABLATIONS: dict[str, tuple[str, dict]] = {
-    "physics": ("physics set alone", {"features": {"sets": ["physics"]}}),
-    "gp": ("gp set alone", {"features": {"sets": ["gp"]}}),
-    "lightcurve": ("lightcurve set alone", {"features": {"sets": ["lightcurve"]}}),
-    "tsfresh-minimal": ("tsfresh (minimal) alone", {"features": {"sets": ["tsfresh"], "tsfresh": "minimal"}}),
-    "tsfresh-efficient": ("tsfresh (efficient) alone", {"features": {"sets": ["tsfresh"], "tsfresh": "efficient"}}),
-    "physics-gp": ("physics + gp", {"features": {"sets": ["physics", "gp"]}}),
+    "default": ("the default configuration (config.yaml as committed)", {}),
+    "physics": ("physics set alone, binary, FDR test", {"features": {"sets": ["physics"]}, **BINARY_ALL}),
+    "gp": ("gp set alone, binary, FDR test", {"features": {"sets": ["gp"]}, **BINARY_ALL}),
+    "lightcurve": ("lightcurve set alone, binary, FDR test", {"features": {"sets": ["lightcurve"]}, **BINARY_ALL}),
+    "tsfresh-minimal": (
+        "tsfresh (minimal) alone, binary, FDR test",
+        {"features": {"sets": ["tsfresh"], "tsfresh": "minimal"}, **BINARY_ALL},
+    ),
+    "physics-gp": ("physics + gp, binary, FDR test", {"features": {"sets": ["physics", "gp"]}, **BINARY_ALL}),
     "physics-gp-multi": (
-        "physics + gp, multiclass",
-        {"features": {"sets": ["physics", "gp"]}, "model": {"objective": "multiclass"}},
+        "physics + gp, multiclass, FDR test on all",
+        {"features": {"sets": ["physics", "gp"]}, "model": {"objective": "multiclass"}, "selection": {"tested": "all"}},
     ),
     "physics-gp-multi-keep": (
         "physics + gp, multiclass, every physics and gp feature kept (no FDR test)",
@@ -71,10 +78,6 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
             "selection": {"tested": "generic"},
         },
     ),
-    "physics-gp-lc-multi": (
-        "physics + gp + lightcurve, multiclass",
-        {"features": {"sets": ["physics", "gp", "lightcurve"]}, "model": {"objective": "multiclass"}},
-    ),
     "physics-gp-tsmin-multi-generic": (
         "physics + gp + tsfresh (minimal), multiclass, FDR test on tsfresh only",
         {
@@ -91,31 +94,16 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
             "selection": {"tested": "generic"},
         },
     ),
-    "all-minimal-multi-all": (
-        "all four sets (tsfresh minimal), multiclass, FDR test on all",
-        {"features": {"sets": ALL_SETS, "tsfresh": "minimal"}, "model": {"objective": "multiclass"}},
-    ),
-    "all-efficient-multi-generic": (
-        "all four sets (tsfresh efficient), multiclass, FDR test on generic sets only",
-        {
-            "features": {"sets": ALL_SETS, "tsfresh": "efficient"},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
-        },
-    ),
-    "physics-gp-multi-cap60": (
-        "physics + gp, multiclass, FDR test on all, at most 60 features",
-        {"features": {"sets": ["physics", "gp"]}, "model": {"objective": "multiclass"}, "selection": {"max_features": 60}},
-    ),
-    "physics-gp-multi-thr5": (
-        "physics + gp, multiclass, threshold from 5 repeated inner CVs",
-        {
-            "features": {"sets": ["physics", "gp"]},
-            "model": {"objective": "multiclass"},
-            "tuning": {"threshold_repeats": 5},
-        },
+    "default-thr5": (
+        "the default configuration, threshold from 5 repeated inner CVs (its Optuna studies reused)",
+        {"tuning": {"threshold_repeats": 5}},
     ),
 }
+
+
+# Runs whose Optuna studies are copied from another run before they start: they differ from it only in
+# what happens after the trials, so the trials are the same and need not run again.
+STUDIES_FROM = {"default-thr5": "default"}
 
 
 def merge(base: dict, overrides: dict) -> dict:
@@ -249,6 +237,12 @@ def main() -> None:
         link(run, where["physics"], ["results/lightcurves", "results/catalog"])
         for s in sets:
             link(run, where[s], [f"results/features/{s}"])
+        if name in STUDIES_FROM:
+            studies = run / "results/optuna"
+            studies.mkdir(parents=True, exist_ok=True)
+            for path in (runs / STUDIES_FROM[name] / "results/optuna").glob("fold_*.sqlite3"):
+                if not (studies / path.name).exists():
+                    shutil.copy2(path, studies / path.name)
         wall = snakemake(run, ["results/metrics.json"], args.cores, *RUN_TRIGGERS)
         results[name] = row(name, what, run, where, sets, wall)
         results_file.write_text(json.dumps(results, indent=2))
