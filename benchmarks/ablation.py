@@ -139,9 +139,11 @@ def ensure_cache(runs: Path, base: dict, data: Path, config: dict, cores: int) -
     sets, tsfresh, redshift = config["features"]["sets"], config["features"]["tsfresh"], config["redshift"]
     cache = runs / ("cache" if redshift["train"] == "spectroscopic" else f"cache-{redshift['train']}")
     common = {"data_dir": str(data), "redshift": redshift}
-    write_config(cache, merge(base, {**common, "features": {"sets": ALL_SETS, "tsfresh": "minimal"}}))
+    # the main cache holds every set; a photometric one only what the configuration uses (the GP is slow)
+    cached = ALL_SETS if redshift["train"] == "spectroscopic" else sets
+    write_config(cache, merge(base, {**common, "features": {"sets": cached, "tsfresh": "minimal"}}))
     snakemake(cache, ["results/features/train.parquet"], cores, *CACHE_TRIGGERS)
-    where = {s: cache for s in ALL_SETS}
+    where = {s: cache for s in cached}
     if tsfresh != "minimal" and "tsfresh" in sets:
         other = cache.with_name(f"{cache.name}-{tsfresh}")
         write_config(other, merge(base, {**common, "features": {"sets": ["tsfresh"], "tsfresh": tsfresh}}))

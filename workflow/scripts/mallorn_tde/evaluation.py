@@ -147,7 +147,8 @@ def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[s
             "f1_fold_max": "Highest per-fold F1.",
             "per_fold": "F1, precision, recall and average precision on each outer fold's held-out objects.",
             "fold_thresholds": "Each fold's threshold: the F1-maximising cut on the inner cross-validated "
-            "probabilities of that fold's best tuning trial (training part only).",
+            "probabilities of that fold's best tuning parameters, pooled over tuning.threshold_repeats "
+            "differently seeded inner cross-validations (training part only).",
             "threshold": "The threshold applied to the final model's test probabilities: the F1-maximising cut "
             "on the pooled out-of-fold probabilities.",
             "f1_at_pooled_threshold": "F1 of the pooled out-of-fold probabilities at that same pooled threshold. "
