@@ -94,6 +94,15 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
             "selection": {"tested": "generic"},
         },
     ),
+    "physics-gp-multi-keep-thr5": (
+        "physics + gp, multiclass, all kept, threshold from 5 repeated inner CVs (its Optuna studies reused)",
+        {
+            "features": {"sets": ["physics", "gp"]},
+            "model": {"objective": "multiclass"},
+            "selection": {"tested": "generic"},
+            "tuning": {"threshold_repeats": 5},
+        },
+    ),
     "default-thr5": (
         "the default configuration, threshold from 5 repeated inner CVs (its Optuna studies reused)",
         {"tuning": {"threshold_repeats": 5}},
@@ -103,7 +112,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
 
 # Runs whose Optuna studies are copied from another run before they start: they differ from it only in
 # what happens after the trials, so the trials are the same and need not run again.
-STUDIES_FROM = {"default-thr5": "default"}
+STUDIES_FROM = {"default-thr5": "default", "physics-gp-multi-keep-thr5": "physics-gp-multi-keep"}
 
 
 def merge(base: dict, overrides: dict) -> dict:
