@@ -132,29 +132,37 @@ class ObjectGP:
         resid = (f - self.scale * self.gp.predict(np.column_stack([self.t_rest, self.ln_wave[band]]))) / e
         self.redchi2 = float(np.mean(resid**2))
 
-    def _inputs(self, times: np.ndarray) -> np.ndarray:
-        return np.column_stack([np.repeat(times, NB), np.tile(self.ln_wave, len(times))])
+        # The GP mean of every band on a grid over the observed span: used by the peak search and the widths.
+        self.grid = np.arange(self.t_rest.min(), self.t_rest.max() + GRID_STEP, GRID_STEP)
+        self.curves = self.mean_at(self.grid)
 
-    def mean_at(self, times: np.ndarray) -> np.ndarray:
-        """GP mean flux (microjansky) at rest-frame ``times``, shape (len(times), 6 bands)."""
-        return self.gp.predict(self._inputs(times)).reshape(len(times), NB) * self.scale
+    def _inputs(self, times: np.ndarray, ln_waves: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.repeat(times, len(ln_waves)), np.tile(ln_waves, len(times))])
 
-    def mean_at_wavelengths(self, times: np.ndarray, wavelengths_rest: np.ndarray) -> np.ndarray:
-        """GP mean flux (microjansky) at rest-frame ``times`` and rest-frame ``wavelengths_rest`` (Angstrom)."""
-        ln = np.log(wavelengths_rest)
-        X = np.column_stack([np.repeat(times, len(ln)), np.tile(ln, len(times))])
-        return self.gp.predict(X).reshape(len(times), len(ln)) * self.scale
+    def mean_at(self, times: np.ndarray, ln_waves: np.ndarray | None = None) -> np.ndarray:
+        """GP mean flux (microjansky) at rest-frame ``times``, shape (len(times), wavelengths).
+
+        ``ln_waves``: ln rest-frame wavelengths (Angstrom); the six bands' by default.
+        """
+        ln_waves = self.ln_wave if ln_waves is None else ln_waves
+        return self.gp.predict(self._inputs(times, ln_waves)).reshape(len(times), len(ln_waves)) * self.scale
 
     def std_at(self, times: np.ndarray) -> np.ndarray:
-        """GP standard deviation (microjansky), same shape as :meth:`mean_at`."""
-        return self.gp.predict(self._inputs(times), return_std=True)[1].reshape(len(times), NB) * self.scale
+        """GP standard deviation (microjansky) of the six bands, same shape as :meth:`mean_at`."""
+        std = self.gp.predict(self._inputs(times, self.ln_wave), return_std=True)[1]
+        return std.reshape(len(times), NB) * self.scale
+
+    def inside(self, times) -> np.ndarray:
+        """Whether rest-frame ``times`` lie within the observed span, give or take :data:`EPOCH_MARGIN`."""
+        times = np.asarray(times)
+        return (times >= self.t_rest.min() - EPOCH_MARGIN) & (times <= self.t_rest.max() + EPOCH_MARGIN)
 
     def peak(self) -> float:
         """Rest-frame time of the maximum of the summed :data:`PEAK_BANDS` flux inside the observed span."""
         idx = [_FIDX[b] for b in PEAK_BANDS]
-        grid = np.arange(self.t_rest.min(), self.t_rest.max() + GRID_STEP, GRID_STEP)
-        i = int(np.argmax(self.mean_at(grid)[:, idx].sum(axis=1)))
-        fine = np.arange(grid[i] - GRID_STEP, grid[i] + GRID_STEP + PEAK_REFINE_STEP / 2, PEAK_REFINE_STEP)
+        i = int(np.argmax(self.curves[:, idx].sum(axis=1)))
+        t = self.grid[i]
+        fine = np.arange(t - GRID_STEP, t + GRID_STEP + PEAK_REFINE_STEP / 2, PEAK_REFINE_STEP)
         return float(fine[int(np.argmax(self.mean_at(fine)[:, idx].sum(axis=1)))])
 
     def to_mjd(self, t_rest: float) -> float:
@@ -195,7 +203,7 @@ def gp_features_one(t, f, e, band, z: float, distmod: float) -> np.ndarray:
 
     # colours, temperatures and fractions of peak at epochs inside the observed span (with a margin)
     epochs = np.array(sorted(set(COLOR_EPOCHS) | set(TEMP_EPOCHS) | set(FRACTION_EPOCHS)))
-    inside = (t_peak + epochs >= lo - EPOCH_MARGIN) & (t_peak + epochs <= hi + EPOCH_MARGIN)
+    inside = model.inside(t_peak + epochs)
     at = model.mean_at(t_peak + epochs)
     std = model.std_at(t_peak + epochs) if inside[np.isin(epochs, TEMP_EPOCHS)].any() else None
     for n, d in enumerate(epochs):
@@ -222,9 +230,9 @@ def gp_features_one(t, f, e, band, z: float, distmod: float) -> np.ndarray:
     rest_waves = np.array(REST_WAVELENGTHS)
     covered = (np.log(rest_waves) >= model.ln_wave.min()) & (np.log(rest_waves) <= model.ln_wave.max())
     rest_epochs = np.array(REST_COLOR_EPOCHS)
-    rest_flux = model.mean_at_wavelengths(t_peak + rest_epochs, rest_waves)
+    rest_flux = model.mean_at(t_peak + rest_epochs, np.log(rest_waves))
     for n, d in enumerate(rest_epochs):
-        if not (lo - EPOCH_MARGIN <= t_peak + d <= hi + EPOCH_MARGIN):
+        if not model.inside(t_peak + d):
             continue
         for j in range(len(rest_waves) - 1):
             fa, fb = rest_flux[n, j], rest_flux[n, j + 1]
@@ -234,7 +242,7 @@ def gp_features_one(t, f, e, band, z: float, distmod: float) -> np.ndarray:
 
     # late decline as a power law in time since peak: d log f / d log t between two epochs (TDEs: ~ -5/3)
     (d0, d1) = DECLINE_EPOCHS
-    if t_peak + d1 <= hi + EPOCH_MARGIN:
+    if model.inside(t_peak + d1):
         ends = model.mean_at(t_peak + np.array([d0, d1]))
         for name in DECLINE_BANDS:
             f0, f1 = ends[:, _FIDX[name]]
@@ -242,8 +250,7 @@ def gp_features_one(t, f, e, band, z: float, distmod: float) -> np.ndarray:
                 row[G[f"decline_loglog_{name}"]] = np.log10(f1 / f0) / np.log10(d1 / d0)
 
     # rise and fall widths per band, from the band's own peak on the grid
-    grid = np.arange(lo, hi + GRID_STEP, GRID_STEP)
-    curves = model.mean_at(grid)
+    grid, curves = model.grid, model.curves
     for b, name in enumerate(FILTERS):
         c = curves[:, b]
         ib = int(np.argmax(c))
