@@ -37,6 +37,8 @@ ALL_SETS = ["physics", "gp", "lightcurve", "tsfresh"]
 
 # The workflow before this comparison: binary model, every column through the FDR test.
 BINARY_ALL = {"model": {"objective": "binary"}, "selection": {"tested": "all"}}
+# Multiclass, with only the generic sets (tsfresh, lightcurve) through the FDR test.
+MULTI_GENERIC = {"model": {"objective": "multiclass"}, "selection": {"tested": "generic"}}
 
 # name -> (what it tests, overrides of config.yaml)
 ABLATIONS: dict[str, tuple[str, dict]] = {
@@ -57,16 +59,14 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "physics + gp, multiclass, every physics and gp feature kept (no FDR test)",
         {
             "features": {"sets": ["physics", "gp"]},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
         },
     ),
     "physics-gp-multi-keep-photoz": (
         "as physics-gp-multi-keep, trained on photometric-like redshifts (test side's error model)",
         {
             "features": {"sets": ["physics", "gp"]},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
             "redshift": {"train": "photometric"},
         },
     ),
@@ -74,32 +74,28 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "physics + gp + lightcurve, multiclass, FDR test on lightcurve only",
         {
             "features": {"sets": ["physics", "gp", "lightcurve"]},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
         },
     ),
     "physics-gp-tsmin-multi-generic": (
         "physics + gp + tsfresh (minimal), multiclass, FDR test on tsfresh only",
         {
             "features": {"sets": ["physics", "gp", "tsfresh"], "tsfresh": "minimal"},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
         },
     ),
     "all-minimal-multi-generic": (
         "all four sets (tsfresh minimal), multiclass, FDR test on generic sets only",
         {
             "features": {"sets": ALL_SETS, "tsfresh": "minimal"},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
         },
     ),
     "physics-gp-multi-keep-thr5": (
         "physics + gp, multiclass, all kept, threshold from 5 repeated inner CVs (its Optuna studies reused)",
         {
             "features": {"sets": ["physics", "gp"]},
-            "model": {"objective": "multiclass"},
-            "selection": {"tested": "generic"},
+            **MULTI_GENERIC,
             "tuning": {"threshold_repeats": 5},
         },
     ),
