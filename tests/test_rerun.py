@@ -1,4 +1,4 @@
-"""Same answer twice, and the same answer after a run killed with SIGKILL in the middle of extraction."""
+"""Same answer twice; a second run beside a live one refused; the same answer after a run killed with SIGKILL."""
 
 import os
 import signal
@@ -30,7 +30,7 @@ def test_two_clean_runs_are_identical(tiny_run, tmp_path):
     assert_identical(tiny_run, other)
 
 
-def test_kill_9_during_extraction_then_rerun_gives_identical_results(tiny_run, tmp_path):
+def test_second_run_is_refused_then_kill_9_and_rerun_gives_identical_results(tiny_run, tmp_path):
     workdir = copy_workflow(tmp_path / "killed", TINY_CONFIG)
     process = subprocess.Popen(
         [SNAKEMAKE, "--cores", "2"],
@@ -47,6 +47,13 @@ def test_kill_9_during_extraction_then_rerun_gives_identical_results(tiny_run, t
             assert process.poll() is None, "the run ended before extraction started"
             assert time.monotonic() < deadline, "extraction did not start in time"
             time.sleep(0.2)
+        # A second run in the same folder stops at once (before any job), naming the live run.
+        started = time.monotonic()
+        second = snakemake(workdir, check=False)
+        assert second.returncode != 0
+        assert "another run is using this folder" in second.stderr and f"pid {process.pid} " in second.stderr
+        assert time.monotonic() - started < 60
+        assert process.poll() is None, "the first run did not survive the second one"
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

@@ -1,10 +1,17 @@
 # Configuration checks, split discovery and input functions shared by the rules files.
 import csv
+import hashlib
 import re
+import sys
+from functools import cache
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
+
+sys.path.insert(0, str(Path(workflow.current_basedir).parent / "scripts"))
+from mallorn_tde.runlock import FolderInUse, hold
+from mallorn_tde.sources import code_digest
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -17,6 +24,18 @@ USES_SIMULATED = Path(DATA_DIR).resolve() == Path(SIMULATED_DIR).resolve()
 N_FOLDS = config["cv"]["n_folds"]
 FOLDS = [str(k) for k in range(1, N_FOLDS + 1)]
 SCOPES = [f"fold_{k}" for k in FOLDS] + ["final"]
+
+RUN_LOCK = "results/.run.lock"
+
+
+# One run at a time in this folder (see mallorn_tde.runlock; the profiles switch Snakemake's own lock off,
+# as it outlives a killed run). Snakemake calls this only in the run that is about to execute jobs: not in
+# dry runs, and not in cluster job steps (which are started with --no-hooks).
+onstart:
+    try:
+        hold(RUN_LOCK)
+    except FolderInUse as error:
+        raise WorkflowError(str(error)) from None
 
 
 wildcard_constraints:
@@ -86,6 +105,42 @@ def side_log(wildcards):
     return data_file(f"{wildcards.side}_log.csv")
 
 
+@cache
+def log_rows(side):
+    """The rows of a side's log, per split, as text (csv module: cheap at parse time); empty for the simulated set."""
+    if USES_SIMULATED:
+        return {}
+    rows = {}
+    with open(data_file(f"{side}_log.csv"), newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        column = header.index("split")
+        for row in reader:
+            rows.setdefault(row[column], []).append(row)
+    return {split: repr((header, split_rows)) for split, split_rows in rows.items()}
+
+
+def catalog_digest(wildcards):
+    """What a job reads of the catalogue, in place of the catalogue file's time stamp.
+
+    The catalogue is rebuilt whenever either log changes, but a per-split job depends only on its split's
+    log rows (and a merge on its side's): the rules take the catalogue as ancient() and this digest as a
+    param, so editing one object's redshift reruns that object's split only, and a test-side edit never
+    refits the model. Photometric-like training redshifts are drawn over the whole training log with an
+    error model from the whole test log, so in that mode every training job depends on both logs. The
+    simulated set's logs change only with its lightcurve files, which are inputs anyway.
+    """
+    redshift = config["redshift"]
+    parts = [redshift["train"]]
+    if wildcards.side == "train" and redshift["train"] == "photometric":
+        parts += [redshift["seed"], log_rows("train"), log_rows("test")]
+    else:
+        rows = log_rows(wildcards.side)
+        split = getattr(wildcards, "split", None)
+        parts.append(rows.get(split, "") if split else rows)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
 def split_features(wildcards):
     return expand(
         "results/features/{set}/{side}/{split}.parquet",
@@ -98,6 +153,11 @@ def split_features(wildcards):
 def extraction_settings(wildcards):
     """What one set's extraction depends on: only tsfresh has settings, so editing them reruns tsfresh alone."""
     return {"tsfresh": config["features"]["tsfresh"]} if wildcards.set == "tsfresh" else {}
+
+
+def extract_code(wildcards):
+    """Code of one set's extraction: the script, what it imports, and the set's own module (imported by name)."""
+    return code_digest("extract_features.py", f"mallorn_tde/features/{wildcards.set}.py")
 
 
 def scope_folds(wildcards):

@@ -15,6 +15,7 @@ rule folds:
         runtime=5,
     params:
         cv=config["cv"],
+        code=code_digest("assign_folds.py"),
     script:
         "../scripts/assign_folds.py"
 
@@ -40,6 +41,7 @@ rule fit_predict_fold:
     params:
         seed=config["model"]["seed"],
         objective=config["model"]["objective"],
+        code=code_digest("fit_predict_fold.py"),
     script:
         "../scripts/fit_predict_fold.py"
 
@@ -66,5 +68,7 @@ rule metrics:
     resources:
         mem_mb=2000,
         runtime=5,
+    params:
+        code=code_digest("summarize_metrics.py"),
     script:
         "../scripts/summarize_metrics.py"

@@ -19,6 +19,7 @@ rule catalog:
         runtime=10,
     params:
         redshift=config["redshift"],
+        code=code_digest("build_catalog.py"),
     script:
         "../scripts/build_catalog.py"
 
@@ -26,7 +27,7 @@ rule catalog:
 rule ingest:
     input:
         lightcurves=lightcurve_file,
-        catalog="results/catalog/{side}.parquet",
+        catalog=ancient("results/catalog/{side}.parquet"),
     output:
         "results/lightcurves/{side}/{split}.parquet",
     log:
@@ -41,5 +42,7 @@ rule ingest:
         runtime=10,
     params:
         log_file=side_log,
+        catalog=catalog_digest,
+        code=code_digest("ingest_split.py"),
     script:
         "../scripts/ingest_split.py"

@@ -4,7 +4,7 @@
 rule extract:
     input:
         lightcurves="results/lightcurves/{side}/{split}.parquet",
-        catalog="results/catalog/{side}.parquet",
+        catalog=ancient("results/catalog/{side}.parquet"),
     output:
         "results/features/{set}/{side}/{split}.parquet",
     log:
@@ -19,6 +19,8 @@ rule extract:
         runtime=60,
     params:
         settings=extraction_settings,
+        catalog=catalog_digest,
+        code=extract_code,
     script:
         "../scripts/extract_features.py"
 
@@ -26,7 +28,7 @@ rule extract:
 rule merge:
     input:
         features=split_features,
-        catalog="results/catalog/{side}.parquet",
+        catalog=ancient("results/catalog/{side}.parquet"),
     output:
         "results/features/{side}.parquet",
     log:
@@ -39,5 +41,8 @@ rule merge:
     resources:
         mem_mb=4000,
         runtime=10,
+    params:
+        catalog=catalog_digest,
+        code=code_digest("merge_features.py"),
     script:
         "../scripts/merge_features.py"

@@ -19,6 +19,7 @@ rule fit_final:
     params:
         seed=config["model"]["seed"],
         objective=config["model"]["objective"],
+        code=code_digest("fit_final.py"),
     script:
         "../scripts/fit_final.py"
 
@@ -46,5 +47,7 @@ rule predict:
     resources:
         mem_mb=4000,
         runtime=10,
+    params:
+        code=code_digest("predict_test.py"),
     script:
         "../scripts/predict_test.py"

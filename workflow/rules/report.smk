@@ -18,5 +18,7 @@ rule plot_cv:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        code=code_digest("plot_cv.py"),
     script:
         "../scripts/plot_cv.py"

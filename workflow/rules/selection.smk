@@ -17,5 +17,6 @@ rule select:
         runtime=30,
     params:
         selection=config["selection"],
+        code=code_digest("select_features.py"),
     script:
         "../scripts/select_features.py"

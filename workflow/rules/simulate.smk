@@ -20,5 +20,6 @@ rule simulate:
         runtime=20,
     params:
         simulate=config["simulate"],
+        code=code_digest("simulate_data.py"),
     script:
         "../scripts/simulate_data.py"

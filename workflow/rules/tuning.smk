@@ -21,5 +21,6 @@ rule tune:
         tuning=config["tuning"],
         objective=config["model"]["objective"],
         storage="results/optuna/{scope}.sqlite3",
+        code=code_digest("tune_model.py"),
     script:
         "../scripts/tune_model.py"

@@ -1,6 +1,7 @@
 """Select features on one scope's training part (a fold's training objects, or all for the final fit)."""
 
-from mallorn_tde.io import read_training_part, write_lines
+from mallorn_tde.evaluation import read_training_part
+from mallorn_tde.io import write_lines
 from mallorn_tde.logs import logged
 from mallorn_tde.selection import feature_matrix, select
 

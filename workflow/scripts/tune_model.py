@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from mallorn_tde.io import read_lines, read_training_part
+from mallorn_tde.evaluation import read_training_part
+from mallorn_tde.io import read_lines
 from mallorn_tde.logs import logged
 from mallorn_tde.model import class_labels, tune
 from mallorn_tde.selection import feature_matrix

@@ -7,6 +7,8 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 
+from .io import read_folds, read_table
+
 FINAL_SCOPE = "final"
 
 
@@ -41,6 +43,17 @@ def training_ids(folds: pd.DataFrame, scope: str) -> pd.Index:
         return pd.Index(folds["object_id"])
     k = int(scope.removeprefix("fold_"))
     return pd.Index(folds.loc[folds["fold"] != k, "object_id"])
+
+
+def read_training_part(features_path, folds_paths, scope: str) -> pd.DataFrame:
+    """The merged training table, cut to what ``scope`` may learn from.
+
+    ``folds_paths`` is the rule's optional fold input: empty for the final fit (every object), else the fold table.
+    """
+    table = read_table(features_path)
+    if folds_paths:
+        table = table.loc[training_ids(read_folds(folds_paths[0]), scope)]
+    return table
 
 
 def held_out_ids(folds: pd.DataFrame, scope: str) -> pd.Index:

@@ -53,15 +53,3 @@ def write_lines(lines, path) -> None:
 def read_folds(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
 
-
-def read_training_part(features_path, folds_paths, scope: str) -> pd.DataFrame:
-    """The merged training table, cut to what ``scope`` may learn from.
-
-    ``folds_paths`` is the rule's optional fold input: empty for the final fit (every object), else the fold table.
-    """
-    from .evaluation import training_ids
-
-    table = read_table(features_path)
-    if folds_paths:
-        table = table.loc[training_ids(read_folds(folds_paths[0]), scope)]
-    return table

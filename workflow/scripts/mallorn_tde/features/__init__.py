@@ -20,12 +20,13 @@ deterministic (same input, same values and column order, whatever ``n_jobs``).
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 
 from ..constants import DISTANCE_COLUMNS
 from .prepare import Prepared, n_jobs_of, unique_names
-from .tsfresh import TSFRESH_SETTINGS
 
 SETS = ("tsfresh", "lightcurve", "physics", "gp")
 # Catalogue columns carried into the merged tables: model inputs (Z, EBV), bookkeeping and labels.
@@ -35,22 +36,15 @@ _NEEDS_DISTANCES = ("physics", "gp")
 
 
 def _block(name: str, p: Prepared, tsfresh_settings: str, jobs: int) -> pd.DataFrame:
-    # Each set's module is imported only when the set is computed: tsfresh's import alone takes seconds.
+    # Each set's module is imported by name, only when the set is computed: tsfresh's import alone takes
+    # seconds, and the workflow's code tracking (mallorn_tde.sources) then counts a set's module as code of
+    # that set's extraction jobs only, so an edit of gp.py reruns the gp jobs and no other.
+    module = importlib.import_module(f"{__name__}.{name}")
     if name == "tsfresh":
-        from .tsfresh import tsfresh_block
-
-        return tsfresh_block(p, tsfresh_settings, jobs)
+        return module.tsfresh_block(p, tsfresh_settings, jobs)
     if name == "lightcurve":
-        from .lightcurve import lightcurve_block
-
-        return lightcurve_block(p, jobs)
-    if name == "physics":
-        from .physics import physics_block
-
-        return physics_block(p)
-    from .gp import gp_block
-
-    return gp_block(p)
+        return module.lightcurve_block(p, jobs)
+    return getattr(module, f"{name}_block")(p)
 
 
 def extract_features(
@@ -59,14 +53,12 @@ def extract_features(
     """Feature matrix of one split and side: one float64 row per object of ``meta.index``.
 
     ``sets`` is any subset of :data:`SETS` (output blocks follow the order of :data:`SETS`);
-    ``tsfresh_settings`` one of :data:`TSFRESH_SETTINGS`; ``n_jobs`` goes to tsfresh (1 -> no worker
+    ``tsfresh_settings`` one of :data:`.tsfresh.TSFRESH_SETTINGS`; ``n_jobs`` goes to tsfresh (1 -> no worker
     processes) and to light-curve's ``many``; a negative value means all CPUs.
     """
     unknown = set(sets) - set(SETS)
     if unknown:
         raise ValueError(f"unknown feature sets {sorted(unknown)}; choose from {SETS}")
-    if "tsfresh" in sets and tsfresh_settings not in TSFRESH_SETTINGS:
-        raise ValueError(f"tsfresh_settings must be one of {TSFRESH_SETTINGS}, got {tsfresh_settings!r}")
     missing = [c for c in DISTANCE_COLUMNS if c not in meta]
     if missing and set(sets) & set(_NEEDS_DISTANCES):
         raise ValueError(f"meta lacks {missing}; add them with mallorn_tde.catalog.with_distances")
