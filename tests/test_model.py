@@ -123,6 +123,9 @@ def test_study_name_changes_with_problem():
     assert study_name(X, y, s) != study_name(X, y, {**s, "seed": 6})
     assert study_name(X, y, s) != study_name(X.iloc[1:], y.iloc[1:], s)
     assert study_name(X, y, s) != study_name(X[X.columns[::-1]], y, s)
+    changed = X.copy()
+    changed.loc["o001", "weak"] += 0.5  # new data for one object: its trials were scored on other values
+    assert study_name(X, y, s) != study_name(changed, y, s)
 
 
 def test_fit_predict_orders_columns_like_training():

@@ -143,15 +143,16 @@ def repeated_threshold(X, labels, params, n_folds: int, seed: int, repeats: int,
 
 
 def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
-    """A name that changes whenever the rows, columns, labels or tuning settings change.
+    """A name that changes whenever the rows, columns, values, labels or tuning settings change.
 
-    The study is resumed only when it was started on exactly this problem; anything else starts afresh.
+    The study is resumed only when it was started on exactly this problem (a killed tuning job); anything
+    else, new data for one split included, starts afresh, so no trial scored on other data is reused.
     ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials.
     """
     h = hashlib.sha256()
     h.update(json.dumps({k: v for k, v in settings.items() if k != "threshold_repeats"}, sort_keys=True).encode())
     h.update("\n".join(map(str, X.columns)).encode())
-    h.update("\n".join(map(str, X.index)).encode())
+    h.update(pd.util.hash_pandas_object(X, index=True).to_numpy().tobytes())
     h.update(labels.astype(int).to_numpy().tobytes())
     return "tde-" + h.hexdigest()[:16]
 
