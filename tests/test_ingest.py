@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from mallorn_tde.catalog import build_catalog, luminosity_distances, photometric_like
+from mallorn_tde.catalog import build_catalog, luminosity_distances, photometric_like, split_catalog
 from mallorn_tde.constants import FILTERS
 from mallorn_tde.ingest import (
     InputError,
@@ -41,8 +41,8 @@ def write(tmp_path, train_log=TRAIN_LOG, test_log=TEST_LOG, lightcurve=LIGHTCURV
 
 
 def ingest(lc_path, train_log, test_log, side, split):
-    """The catalogue job, then one ingest job, as the workflow runs them."""
-    catalog = build_catalog(train_log, test_log)[side]
+    """The split's catalogue job, then its ingest job, as the workflow runs them."""
+    catalog = split_catalog(train_log, test_log, side, split)
     return ingest_split(lc_path, catalog, train_log if side == "train" else test_log, split)
 
 

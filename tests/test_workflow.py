@@ -26,7 +26,7 @@ def test_snakefmt_is_clean():
 
 def expected_shape(n_splits, n_folds, n_sets=len(DEFAULT_SETS)):
     return {
-        "catalog": 1,
+        "catalog": 2 * n_splits,
         "ingest": 2 * n_splits,
         "extract": 2 * n_splits * n_sets,
         "merge": 2,

@@ -120,25 +120,34 @@ def log_rows(side):
     return {split: repr((header, split_rows)) for split, split_rows in rows.items()}
 
 
-def catalog_digest(wildcards):
-    """What a job reads of the catalogue, in place of the catalogue file's time stamp.
+def log_inputs(wildcards):
+    """Both logs, for a catalogue job (it checks that they share no object).
 
-    The catalogue is rebuilt whenever either log changes, but a per-split job depends only on its split's
-    log rows (and a merge on its side's): the rules take the catalogue as ancient() and this digest as a
-    param, so editing one object's redshift reruns that object's split only, and a test-side edit never
-    refits the model. Photometric-like training redshifts are drawn over the whole training log with an
-    error model from the whole test log, so in that mode every training job depends on both logs. The
-    simulated set's logs change only with its lightcurve files, which are inputs anyway.
+    A real data set's logs are ancient(): the catalogue of a split depends on that split's rows
+    (:func:`catalog_digest`), not on the files' times. The simulated set's logs are written by the simulate
+    job, whose reruns must reach every split, so they stay plain inputs.
+    """
+    logs = {f"{side}_log": data_file(f"{side}_log.csv") for side in SIDES}
+    return logs if USES_SIMULATED else {name: ancient(path) for name, path in logs.items()}
+
+
+def catalog_digest(wildcards):
+    """What one split's catalogue is computed from, besides the code: its log rows and the redshift setting.
+
+    Photometric-like training redshifts are drawn over the whole training log with an error model from the
+    whole test log, so in that mode every training split depends on both logs.
     """
     redshift = config["redshift"]
     parts = [redshift["train"]]
     if wildcards.side == "train" and redshift["train"] == "photometric":
         parts += [redshift["seed"], log_rows("train"), log_rows("test")]
     else:
-        rows = log_rows(wildcards.side)
-        split = getattr(wildcards, "split", None)
-        parts.append(rows.get(split, "") if split else rows)
+        parts.append(log_rows(wildcards.side).get(wildcards.split, ""))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def split_catalogs(wildcards):
+    return expand("results/catalog/{side}/{split}.parquet", side=wildcards.side, split=SPLITS)
 
 
 def split_features(wildcards):

@@ -4,7 +4,7 @@
 rule extract:
     input:
         lightcurves="results/lightcurves/{side}/{split}.parquet",
-        catalog=ancient("results/catalog/{side}.parquet"),
+        catalog="results/catalog/{side}/{split}.parquet",
     output:
         "results/features/{set}/{side}/{split}.parquet",
     log:
@@ -19,7 +19,6 @@ rule extract:
         runtime=60,
     params:
         settings=extraction_settings,
-        catalog=catalog_digest,
         code=extract_code,
     script:
         "../scripts/extract_features.py"
@@ -28,7 +27,7 @@ rule extract:
 rule merge:
     input:
         features=split_features,
-        catalog=ancient("results/catalog/{side}.parquet"),
+        catalogs=split_catalogs,
     output:
         "results/features/{side}.parquet",
     log:
@@ -42,7 +41,6 @@ rule merge:
         mem_mb=4000,
         runtime=10,
     params:
-        catalog=catalog_digest,
         code=code_digest("merge_features.py"),
     script:
         "../scripts/merge_features.py"

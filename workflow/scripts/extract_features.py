@@ -8,7 +8,6 @@ with logged(snakemake.log[0]) as log:
     feature_set = snakemake.wildcards.set
     lc = read_table(snakemake.input.lightcurves).reset_index()
     meta = read_table(snakemake.input.catalog)
-    meta = meta.loc[meta["split"] == snakemake.wildcards.split]
     tsfresh_settings = snakemake.params.settings.get("tsfresh", "minimal")
     features = extract_features(lc, meta, [feature_set], tsfresh_settings, snakemake.threads)
     log.info("%s: %d objects x %d features", feature_set, *features.shape)

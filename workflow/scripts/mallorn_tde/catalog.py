@@ -1,6 +1,8 @@
-"""The object catalogue: both logs validated once, with the luminosity distances the physics features need.
+"""The object catalogue: the logs validated, with the luminosity distances the physics features need.
 
-One job builds it, so the per-split jobs neither re-validate the logs nor import astropy (~2 s each).
+The workflow builds it per split and side (:func:`split_catalog`), so that an edit of one object's row
+reruns only that split's jobs; each such job validates both whole logs, so every run that reads an edited
+log checks it.
 """
 
 from __future__ import annotations
@@ -63,3 +65,11 @@ def build_catalog(train_log_path, test_log_path, train_redshift: str = "spectros
     if train_redshift == "photometric":
         logs["train"] = photometric_like(logs["train"], logs["test"], seed)
     return {side: with_distances(table) for side, table in logs.items()}
+
+
+def split_catalog(
+    train_log_path, test_log_path, side: str, split: str, train_redshift: str = "spectroscopic", seed: int = 0
+) -> pd.DataFrame:
+    """One split's rows of one side's :func:`build_catalog` (empty when the log names no object of it)."""
+    table = build_catalog(train_log_path, test_log_path, train_redshift, seed)[side]
+    return table.loc[table["split"] == split]

@@ -1,0 +1,224 @@
+"""What each kind of change rebuilds: data, logs, settings and code, on a small data folder in the challenge layout.
+
+Each case works on a copy of one finished run (time stamps kept), changes one thing and reads the plan from
+``snakemake --summary``: the output files whose plan is "update pending". One case executes its plan and
+checks that the untouched splits' feature files keep their bytes and time stamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from workflow_helpers import copy_workflow, snakemake
+
+SETS = ("tsfresh", "physics")  # tsfresh has a setting; physics is the set whose code the code cases edit
+CONFIG = {
+    "data_dir": "data",
+    "simulate": {"n_splits": 3, "train_per_split": 40, "test_per_split": 8, "seed": 11},
+    "features": {"sets": list(SETS), "tsfresh": "minimal"},
+    "selection": {"tested": "generic", "fdr_level": 0.05, "min_features": 10, "max_features": 0},
+    "tuning": {"n_trials": 2, "inner_folds": 2, "seed": 1},
+    "cv": {"n_folds": 3, "seed": 2},
+    "model": {"objective": "multiclass", "seed": 3},
+}
+SPLITS = ("split_01", "split_02", "split_03")
+SCOPES = ("fold_1", "fold_2", "fold_3", "final")
+SCRIPTS = Path("workflow/scripts")
+PACKAGE = SCRIPTS / "mallorn_tde"
+
+SELECTION = ("selected_features.txt", "relevance.tsv")
+# Outputs of the model part (everything after the training side's merge), and of the test side's tail.
+MODEL = (
+    {"results/cv/folds.tsv", "results/metrics.json", "results/cv/oof_probabilities.csv"}
+    | {f"results/model/{s}/{name}" for s in SCOPES for name in (*SELECTION, "tuning.json")}
+    | {f"results/cv/fold_{k}/oof.csv" for k in (1, 2, 3)}
+    | {"results/model/final/model.txt", "results/model/final/importance.csv", "results/report/cross_validation.png"}
+)
+PREDICT = {"results/submission.csv", "results/test_probabilities.csv"}
+# The model part after the folds and the feature selection: tuning, fits, metrics.
+AFTER_SELECTION = MODEL - {"results/cv/folds.tsv"} - {f"results/model/{s}/{name}" for s in SCOPES for name in SELECTION}
+
+
+def split_jobs(side: str, split: str, sets=SETS) -> set[str]:
+    """Outputs of one split's ingest and extraction jobs."""
+    return {f"results/lightcurves/{side}/{split}.parquet"} | {
+        f"results/features/{s}/{side}/{split}.parquet" for s in sets
+    }
+
+
+def merged(side: str) -> set[str]:
+    return {f"results/features/{side}.parquet"}
+
+
+def catalog(side: str, split: str) -> set[str]:
+    return {f"results/catalog/{side}/{split}.parquet"}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    """A finished run on a data folder of three splits (the simulator's, copied to data/)."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("rebuild"), CONFIG)
+    snakemake(workdir, "simulate", "--config", "data_dir=results/simulated")
+    shutil.move(workdir / "results" / "simulated", workdir / "data")
+    snakemake(workdir)
+    assert pending(workdir) == set()
+    return workdir
+
+
+@pytest.fixture
+def run(finished, tmp_path) -> Path:
+    """A copy of the finished run, time stamps and Snakemake's records included, to change at will."""
+    return Path(shutil.copytree(finished, tmp_path / "run", symlinks=True))
+
+
+def pending(workdir: Path) -> set[str]:
+    """Output files that a run would rebuild ('update pending' in snakemake --summary)."""
+    out = snakemake(workdir, "--summary").stdout
+    header = out.index("output_file\t")
+    rows = csv.DictReader(io.StringIO(out[header:]), delimiter="\t")
+    return {row["output_file"] for row in rows if row["plan"] == "update pending"}
+
+
+def edit_csv(path: Path, change) -> None:
+    """Rewrite a CSV file with ``change(table)`` applied, every value kept as the text it was."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = change(table)
+    table.to_csv(path, index=False)
+
+
+def add_to_flux(table: pd.DataFrame) -> pd.DataFrame:
+    row = table.index[table["Flux"] != ""][0]
+    table.loc[row, "Flux"] = str(float(table.loc[row, "Flux"]) + 0.5)
+    return table
+
+
+def append_comment(path: Path) -> None:
+    path.write_text(path.read_text() + "\n# an edit\n")
+
+
+def test_test_side_lightcurve_edit_rebuilds_its_split_and_the_prediction(run):
+    edit_csv(run / "data" / "split_02" / "test_full_lightcurves.csv", add_to_flux)
+    assert pending(run) == split_jobs("test", "split_02") | merged("test") | PREDICT
+
+
+def test_train_side_lightcurve_edit_rebuilds_its_split_and_the_model(run):
+    edit_csv(run / "data" / "split_01" / "train_full_lightcurves.csv", add_to_flux)
+    assert pending(run) == split_jobs("train", "split_01") | merged("train") | MODEL | PREDICT
+
+
+def test_executed_rebuild_leaves_other_splits_untouched(run):
+    kept = sorted((run / "results" / "features").rglob("*.parquet")) + sorted((run / "results" / "model").rglob("*"))
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in kept if p.is_file()}
+    edit_csv(run / "data" / "split_03" / "test_full_lightcurves.csv", add_to_flux)
+    snakemake(run)
+    rebuilt = {run / p for p in split_jobs("test", "split_03") | merged("test")}
+    for path, (data, mtime) in before.items():
+        if path not in rebuilt:
+            assert (path.read_bytes(), path.stat().st_mtime_ns) == (data, mtime), f"{path} was rewritten"
+    assert all(path.stat().st_mtime_ns > before[path][1] for path in rebuilt if path in before)
+    assert pending(run) == set()
+
+
+def test_executed_train_edit_tunes_afresh(run):
+    """New training data is a new tuning problem: no Optuna trial scored on the old data is reused."""
+    edit_csv(run / "data" / "split_03" / "train_full_lightcurves.csv", add_to_flux)
+    snakemake(run)
+    final = (run / "results" / "logs" / "tune" / "final.log").read_text()
+    assert "trial 1/" in final and "resuming study" not in final
+
+
+def test_new_split_folder_adds_its_jobs(run):
+    data = run / "data"
+    (data / "split_04").mkdir()
+    for side in ("train", "test"):
+        # A copy of split_03 under new object ids, in its folder and in the log.
+        lightcurves = pd.read_csv(data / "split_03" / f"{side}_full_lightcurves.csv", dtype=str, keep_default_na=False)
+        lightcurves["object_id"] += "_new"
+        lightcurves.to_csv(data / "split_04" / f"{side}_full_lightcurves.csv", index=False)
+
+        def add_rows(log):
+            new = log.loc[log["split"] == "split_03"].assign(split="split_04")
+            new["object_id"] += "_new"
+            return pd.concat([log, new])
+
+        edit_csv(data / f"{side}_log.csv", add_rows)
+    expected = {f for side in ("train", "test") for f in catalog(side, "split_04") | split_jobs(side, "split_04")}
+    assert pending(run) == expected | merged("train") | merged("test") | MODEL | PREDICT
+
+
+def test_removed_split_folder_reruns_the_merges_without_it(run):
+    data = run / "data"
+    shutil.rmtree(data / "split_02")
+    for side in ("train", "test"):
+        edit_csv(data / f"{side}_log.csv", lambda log: log.loc[log["split"] != "split_02"])
+    assert pending(run) == merged("train") | merged("test") | MODEL | PREDICT
+
+
+def change_redshift(split):
+    def change(log):
+        row = log.index[log["split"] == split][0]
+        log.loc[row, "Z"] = str(round(float(log.loc[row, "Z"]) + 0.01, 4))
+        return log
+
+    return change
+
+
+def test_training_redshift_edit_rebuilds_that_objects_split_and_the_model(run):
+    edit_csv(run / "data" / "train_log.csv", change_redshift("split_02"))
+    expected = catalog("train", "split_02") | split_jobs("train", "split_02") | merged("train")
+    assert pending(run) == expected | MODEL | PREDICT
+
+
+def test_test_redshift_edit_never_refits_the_model(run):
+    edit_csv(run / "data" / "test_log.csv", change_redshift("split_01"))
+    expected = catalog("test", "split_01") | split_jobs("test", "split_01") | merged("test")
+    assert pending(run) == expected | PREDICT
+
+
+def set_config(run: Path, section: str, key: str, value) -> None:
+    """Change one setting in the run's config.yaml, as a user would."""
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    config[section][key] = value
+    (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def test_model_setting_reruns_no_extraction(run):
+    set_config(run, "tuning", "n_trials", 3)
+    assert pending(run) == AFTER_SELECTION | PREDICT
+
+
+def test_feature_setting_reruns_that_sets_extraction(run):
+    tsfresh = {f"results/features/tsfresh/{side}/{split}.parquet" for side in ("train", "test") for split in SPLITS}
+    set_config(run, "features", "tsfresh", "efficient")
+    assert pending(run) == tsfresh | merged("train") | merged("test") | MODEL | PREDICT
+
+
+def test_edit_of_a_feature_sets_module_reruns_that_sets_jobs(run):
+    append_comment(run / PACKAGE / "features" / "physics.py")
+    physics = {f"results/features/physics/{side}/{split}.parquet" for side in ("train", "test") for split in SPLITS}
+    assert pending(run) == physics | merged("train") | merged("test") | MODEL | PREDICT
+
+
+def test_edit_of_a_module_shared_by_the_feature_sets_reruns_them_all(run):
+    append_comment(run / PACKAGE / "features" / "prepare.py")
+    extraction = {
+        f"results/features/{s}/{side}/{split}.parquet" for s in SETS for side in ("train", "test") for split in SPLITS
+    }
+    assert extraction | merged("train") | merged("test") <= pending(run)
+
+
+def test_edit_of_the_model_module_reruns_the_model_only(run):
+    append_comment(run / PACKAGE / "model.py")
+    assert pending(run) == AFTER_SELECTION | PREDICT
+
+
+@pytest.mark.parametrize("module", ["features/gp.py", "features/lightcurve.py", "simulate.py", "sources.py"])
+def test_edit_of_code_that_no_job_runs_reruns_nothing(run, module):
+    append_comment(run / PACKAGE / module)
+    assert pending(run) == set()
