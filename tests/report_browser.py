@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import signal
 import shutil
 import subprocess
 from pathlib import Path
@@ -152,20 +154,39 @@ def _with_script(page: str, script: str) -> str:
     return f"{head}<script>{script}</script>\n</body>{tail}"
 
 
-def chromium(url: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    """Headless Chromium on a local file (running as root needs --no-sandbox); stdout is the DOM with --dump-dom."""
+def chromium(url: Path, *args: str, timeout: float = 90, attempts: int = 3) -> subprocess.CompletedProcess:
+    """Headless Chromium on a local file (running as root needs --no-sandbox); stdout is the DOM with --dump-dom.
+
+    Headless Chromium with a virtual-time budget now and then never exits on a loaded machine; such a run
+    is stopped (with the helper processes it started) after ``timeout`` seconds and tried again.
+    """
     command = [
         str(CHROMIUM),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
         "--hide-scrollbars",
-        "--window-size=1600,1000",
         "--virtual-time-budget=30000",
         *args,
         url.resolve().as_uri(),
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
+    if not any(a.startswith("--window-size=") for a in args):
+        command.insert(-1, "--window-size=1600,1000")
+    for attempt in range(1, attempts + 1):
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            if attempt == attempts:
+                raise
+            continue
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, command, stdout, stderr)
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def _render_check(dom: str):
