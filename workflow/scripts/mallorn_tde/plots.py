@@ -312,19 +312,25 @@ def data_summary_figure(train: pd.DataFrame, test: pd.DataFrame, n_obs_train: pd
     ax_split.set_xticks(x, [s.removeprefix("split_") for s in splits], fontsize=8)
     ax_split.set(xlabel="split", ylabel="objects", title="Objects per split and class")
     ax_split.legend(fontsize=8, ncol=3)
-    top = max(int(n_obs_train.max()) if len(n_obs_train) else 0, int(n_obs_test.max()) if len(n_obs_test) else 0)
-    bins = np.linspace(0, max(top, 1) + 1, 41)
+    everything = pd.concat([n_obs_train, n_obs_test])
+    # A few objects have many more observations than the rest: the last bin holds them, so the bulk stays readable.
+    top = float(np.percentile(everything, 99.5)) if len(everything) else 1.0
+    bins = np.linspace(0, max(top, 1.0) + 1, 41)
     for values, label, color in ((n_obs_train, "train", "C0"), (n_obs_test, "test", "k")):
         ax_obs.hist(
-            values,
+            values.clip(upper=bins[-1] - 0.5),
             bins=bins,
             histtype="step",
             density=True,
             color=color,
             lw=1.5,
-            label=f"{label} (median {values.median():.0f})",
+            label=f"{label} (median {values.median():.0f}, max {values.max():.0f})",
         )
-    ax_obs.set(xlabel="observations per object (all bands)", ylabel="density", title="Observations per object")
+    ax_obs.set(
+        xlabel=f"observations per object (all bands; last bin: {bins[-1] - 1:.0f} or more)",
+        ylabel="density",
+        title="Observations per object",
+    )
     ax_obs.legend(fontsize=9)
     fig.tight_layout()
     return fig

@@ -346,7 +346,7 @@ def candidates_html(table: pd.DataFrame, threshold: float, n_test: int, top_feat
         f"The last {len(top_features)} columns are the values of the model's most important features "
         "(total gain), whatever their effect on this object."
     )
-    formats = {"P(TDE)": lambda p: f"{p:.4f}" if p >= 1e-3 else f"{p:.1e}", "Z": _fixed(4), "Z_err": _fixed(4)}
+    formats = {"P(TDE)": lambda p: probability_text(p) if p >= 1e-3 else f"{p:.1e}", "Z": _fixed(4), "Z_err": _fixed(4)}
     formats |= {f: _short_value for f in top_features}
     return html_page(
         "TDE candidates in the test set",
