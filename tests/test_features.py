@@ -298,6 +298,25 @@ def test_deterministic_and_independent_of_n_jobs(small_set, all_sets):
     pd.testing.assert_frame_equal(two, all_sets)
 
 
+def test_extraction_in_chunks_logs_progress_and_gives_the_same_table(small_set, all_sets, caplog):
+    """Extraction with progress lines (chunks of 3 objects, the last one short) equals one call over all objects."""
+    lc, meta = small_set
+    with caplog.at_level("INFO"):
+        chunked = F.extract_with_progress(lc, meta, list(F.SETS), "minimal", 1, every=3)
+    pd.testing.assert_frame_equal(chunked, all_sets)
+    progress = [r.getMessage() for r in caplog.records if "objects," in r.getMessage()]
+    assert [m.split(" objects")[0] for m in progress] == [
+        "tsfresh+lightcurve+physics+gp: 3/7",
+        "tsfresh+lightcurve+physics+gp: 6/7",
+        "tsfresh+lightcurve+physics+gp: 7/7",
+    ]
+    caplog.clear()
+    with caplog.at_level("INFO"):  # one chunk: no progress line, the plain extraction
+        whole = F.extract_with_progress(lc, meta, ["physics"], "minimal", 1, every=100)
+    assert not [r for r in caplog.records if "objects," in r.getMessage()]
+    pd.testing.assert_frame_equal(whole, all_sets[[c for c in all_sets.columns if c.startswith("physics__")]])
+
+
 def test_inf_is_replaced_by_nan(small_set, monkeypatch):
     lc, meta = small_set
     real = physics_module.physics_block

@@ -178,3 +178,15 @@ def sample_submission(wildcards):
     """The data set's sample submission, when it has one, fixes the row order of ours."""
     path = data_file("sample_submission.csv")
     return [path] if USES_SIMULATED or Path(path).is_file() else []
+
+
+# Rules of report.smk: they make the report's figures and tables and are left out of its runtime table.
+REPORT_RULES = [
+    "plot_cv",
+    "metrics_table",
+    "candidates",
+    "plot_lightcurves",
+    "plot_importance",
+    "data_summary",
+    "runtime",
+]

@@ -55,7 +55,9 @@ rule metrics:
         metrics=report(
             "results/metrics.json",
             caption="../report/metrics.rst",
-            category="Cross-validation",
+            category="1. Performance",
+            subcategory="Metrics",
+            labels={"item": "metrics.json"},
         ),
         oof="results/cv/oof_probabilities.csv",
     log:

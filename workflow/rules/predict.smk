@@ -34,7 +34,9 @@ rule predict:
         submission=report(
             "results/submission.csv",
             caption="../report/submission.rst",
-            category="Prediction",
+            category="2. Candidates",
+            subcategory="Ranked test objects",
+            labels={"item": "Submission"},
         ),
         probabilities="results/test_probabilities.csv",
     log:

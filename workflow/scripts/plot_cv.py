@@ -1,14 +1,24 @@
-"""Draw the cross-validation figure of the report."""
+"""Draw the cross-validation figures of the report: precision-recall, F1 against threshold, confusions, scores by class."""
 
 import json
 
 import pandas as pd
 
 from mallorn_tde.logs import logged
-from mallorn_tde.plots import cv_figure
+from mallorn_tde.plots import confusion_figure, f1_threshold_figure, pr_curve_figure, scores_by_spectype_figure
+from mallorn_tde.report import read_columns
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0]) as log:
     oof = pd.read_csv(snakemake.input.oof)
     with open(snakemake.input.metrics) as handle:
         metrics = json.load(handle)
-    cv_figure(oof, metrics).savefig(snakemake.output[0], dpi=110, metadata={"Software": None})
+    spec_type = read_columns(snakemake.input.train, ["SpecType"])["SpecType"]
+    figures = {
+        "precision_recall": pr_curve_figure(oof, metrics),
+        "f1_threshold": f1_threshold_figure(oof, metrics),
+        "confusion": confusion_figure(oof, metrics),
+        "scores_by_spectype": scores_by_spectype_figure(oof, spec_type, metrics),
+    }
+    for name, figure in figures.items():
+        figure.savefig(snakemake.output[name], dpi=snakemake.params.dpi, metadata={"Software": None})
+        log.info("wrote %s", snakemake.output[name])

@@ -1,0 +1,379 @@
+"""The report: its tables and selections (mallorn_tde.report), its figures, and the report of a tiny run,
+built by `snakemake --report` and clicked through in headless Chromium."""
+
+import json
+import zipfile
+
+import lightgbm as lgb
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+import report_browser
+from workflow_helpers import snakemake
+
+from mallorn_tde import plots
+from mallorn_tde import report as R
+from mallorn_tde.evaluation import best_threshold, cv_metrics
+from mallorn_tde.io import write_table
+from mallorn_tde.model import CLASSES, class_labels
+
+# Every item of the report: category -> subcategory -> the items' names (their 'item' label).
+EXPECTED_ITEMS = {
+    "1. Performance": {
+        "Metrics": {"Metrics table", "metrics.json"},
+        "Curves": {"Precision-recall curve", "F1 against threshold"},
+        "Mistakes": {
+            "Confusion matrix",
+            "Scores per SpecType",
+            "Lightcurves of false positives",
+            "Lightcurves of false negatives",
+        },
+    },
+    "2. Candidates": {
+        "Ranked test objects": {"Candidates table", "Submission"},
+        "Lightcurves": {"Lightcurves of the top candidates"},
+    },
+    "3. Model": {"Feature importance": {"Feature importance"}},
+    "4. Data and run": {
+        "Data": {"Data summary table", "Data summary figure"},
+        "Runtime": {"Runtime per rule"},
+    },
+}
+
+
+@pytest.fixture
+def oof():
+    rng = np.random.default_rng(5)
+    n = 200
+    target = (rng.random(n) < 0.15).astype(int)
+    probability = np.clip(0.55 * target + 0.45 * rng.random(n), 0, 1)
+    fold = np.arange(n) % 4 + 1
+    prediction = (probability >= 0.5).astype(int)
+    return pd.DataFrame(
+        {
+            "object_id": [f"o{i:03d}" for i in range(n)],
+            "fold": fold,
+            "target": target,
+            "probability": probability,
+            "prediction": prediction,
+        }
+    )
+
+
+@pytest.fixture
+def metrics(oof):
+    thresholds = {f"fold_{k}": 0.5 for k in range(1, 5)}
+    return cv_metrics(oof, {**{f"fold_{k}": 10 for k in range(1, 5)}, "final": 12}, thresholds)
+
+
+# --------------------------------------------------------------------------------------- tables
+
+
+def test_display_classes_group_spectype_as_the_model_does():
+    spec = pd.Series(["TDE", "AGN", "SN Ia", "SN Ia-91bg-like", "SN II", "SLSN-I", "SN Ibc"])
+    table = pd.DataFrame({"SpecType": spec, "target": (spec == "TDE").astype(int)})
+    model_names = [CLASSES[i] for i in class_labels(table, "multiclass")]
+    assert R.display_class(spec).tolist() == model_names
+    assert set(R.DISPLAY_CLASSES) == set(CLASSES)
+
+
+def test_threshold_curves_peak_where_the_threshold_search_does(oof):
+    curves = R.threshold_curves(oof["target"], oof["probability"])
+    threshold, f1 = best_threshold(oof["target"], oof["probability"])
+    assert curves["f1"].max() == pytest.approx(f1)
+    # at each listed threshold, the curve is the F1 of flagging P >= threshold
+    row = curves.iloc[len(curves) // 2]
+    flagged = oof["probability"] >= row["threshold"]
+    tp = int((flagged & (oof["target"] == 1)).sum())
+    assert row["precision"] == pytest.approx(tp / flagged.sum())
+    assert row["recall"] == pytest.approx(tp / oof["target"].sum())
+
+
+def test_confusion_counts():
+    counts = R.confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 0, 1])
+    assert counts.tolist() == [[1, 1], [1, 2]]
+
+
+def test_worst_errors_are_the_most_confident_mistakes(oof):
+    fp, fn = R.worst_errors(oof, 3)
+    mistakes_fp = oof[(oof["target"] == 0) & (oof["prediction"] == 1)]
+    assert len(fp) == min(3, len(mistakes_fp))
+    assert fp["probability"].tolist() == sorted(mistakes_fp["probability"], reverse=True)[: len(fp)]
+    assert ((fn["target"] == 1) & (fn["prediction"] == 0)).all()
+    assert fn["probability"].is_monotonic_increasing
+    none_fp, _ = R.worst_errors(oof.assign(prediction=oof["target"]), 3)  # a perfect cross-validation
+    assert none_fp.empty
+
+
+def test_top_test_objects():
+    probabilities = pd.DataFrame({"object_id": ["a", "b", "c", "d"], "probability": [0.2, 0.9, 0.9, 0.1]})
+    assert R.top_test_objects(probabilities, 3)["object_id"].tolist() == ["b", "c", "a"]
+
+
+def test_metrics_tables_carry_every_number_and_how(metrics):
+    headline, per_fold = R.metrics_tables(metrics)
+    row = headline.set_index("quantity").loc["F1 (TDE), pooled out of fold"]
+    assert row["value"] == f"{metrics['f1']:.4f}"
+    low, high = metrics["f1_bootstrap_95"]
+    assert f"{low:.3f} - {high:.3f}" in row["spread"]
+    assert row["how it was obtained"] == metrics["how"]["f1"]
+    assert headline.set_index("quantity").loc["Features in the final model", "value"] == "12"
+    assert per_fold["outer fold"].tolist() == [1, 2, 3, 4]
+    assert per_fold["F1"].tolist() == [metrics["per_fold"][f"fold_{k}"]["f1"] for k in range(1, 5)]
+    assert (per_fold["threshold"] == 0.5).all()
+    page = R.metrics_html(metrics)
+    assert page.count("<table") == 2 and metrics["how"]["average_precision"] in page
+
+
+def _booster(n_classes):
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(300, 4)), columns=["gp__a", "gp__b", "physics__c", "Z"])
+    y = (X["gp__a"] > 0.5).astype(int) if n_classes == 2 else np.digitize(X["gp__a"] + X["gp__b"], [-1, 0, 1])
+    params = {"objective": "binary"} if n_classes == 2 else {"objective": "multiclass", "num_class": n_classes}
+    booster = lgb.train({**params, "verbosity": -1, "seed": 1, "num_threads": 1}, lgb.Dataset(X, y), 20)
+    return booster, X
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_tde_contributions_add_up_to_the_tde_raw_score(n_classes):
+    booster, X = _booster(n_classes)
+    contributions = R.tde_contributions(booster, X.iloc[:20])
+    raw = booster.predict(X.iloc[:20], raw_score=True)
+    raw_tde = raw[:, 1] if raw.ndim == 2 else raw
+    full = booster.predict(X.iloc[:20], pred_contrib=True)
+    width = X.shape[1] + 1
+    bias = full[:, 2 * width - 1] if n_classes > 2 else full[:, -1]
+    np.testing.assert_allclose(contributions.sum(axis=1) + bias, raw_tde, rtol=1e-6, atol=1e-9)
+    assert list(contributions.columns) == list(X.columns)
+
+
+def test_drivers_name_the_largest_positive_contributions():
+    X = pd.DataFrame({"a": [1.0, 2.0], "b": [np.nan, 5.0], "c": [3.0, 4.0]}, index=["x", "y"])
+    contributions = pd.DataFrame({"a": [0.5, -1.0], "b": [1.5, 0.2], "c": [-0.1, 0.1]}, index=["x", "y"])
+    drivers = R.drivers_text(contributions, X, n=2)
+    assert drivers["x"] == "b = NaN (+1.50); a = 1 (+0.50)"
+    assert drivers["y"] == "b = 5 (+0.20); c = 4 (+0.10)"
+
+
+def test_candidates_table_lists_everything_above_the_threshold_and_at_least_min_rows():
+    probabilities = pd.DataFrame({"object_id": list("abcdef"), "probability": [0.1, 0.8, 0.6, 0.05, 0.7, 0.3]})
+    test = pd.DataFrame(
+        {"Z": np.arange(6) / 10, "Z_err": 0.01, "split": "split_01", "gp__a": np.arange(6.0)}, index=list("abcdef")
+    )
+    drivers = pd.Series({k: f"why {k}" for k in "abcdef"})
+    table = R.candidates_table(probabilities, test, 0.5, drivers, ["gp__a"], min_rows=2)
+    assert table["object_id"].tolist() == ["b", "e", "c"]  # three above 0.5
+    assert table["predicted TDE"].all() and table["rank"].tolist() == [1, 2, 3]
+    assert table["Z"].tolist() == [0.1, 0.4, 0.2] and table["gp__a"].tolist() == [1.0, 4.0, 2.0]
+    assert table["what raises the score"].tolist() == ["why b", "why e", "why c"]
+    longer = R.candidates_table(probabilities, test, 0.5, drivers, ["gp__a"], min_rows=5)
+    assert len(longer) == 5 and longer["predicted TDE"].tolist() == [True] * 3 + [False] * 2
+    page = R.candidates_html(longer, 0.5, 6, ["gp__a"])
+    assert page.count('<tr class="highlight">') == 3 and 'class="sortable"' in page
+
+
+def test_html_table_escapes_text_and_keeps_exact_numbers_for_sorting():
+    table = pd.DataFrame({"name": ["<b>x</b>", "y"], "value": [0.123456789, np.nan]})
+    page = R.html_table(table, {"value": lambda v: f"{v:.2f}"}, footer=1)
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+    assert 'data-sort="0.123456789">0.12</td>' in page
+    assert '<tfoot><tr><td>y</td><td class="num" data-sort=""></td></tr></tfoot>' in page
+
+
+def test_data_summary_counts_objects_and_observations(tmp_path):
+    train = pd.DataFrame(
+        {"split": ["split_01", "split_01", "split_02"], "SpecType": ["TDE", "AGN", "SN Ia-pec"]},
+        index=pd.Index(["t1", "t2", "t3"], name="object_id"),
+    )
+    test = pd.DataFrame({"split": ["split_02"]}, index=pd.Index(["s1"], name="object_id"))
+    lc = pd.DataFrame(
+        {"mjd": [1.0, 2, 3, 4], "flux": 1.0, "flux_err": 1.0, "filter": "g"},
+        index=pd.Index(["t1", "t1", "t3", "s1"], name="object_id"),
+    )
+    write_table(lc, tmp_path / "lc.parquet")
+    n_train = R.observations_per_object([tmp_path / "lc.parquet"], train.index)
+    assert n_train.tolist() == [2, 0, 1]
+    n_test = R.observations_per_object([tmp_path / "lc.parquet"], test.index)
+    per_split, by_class, spec_types = R.data_summary(train, test, n_train, n_test)
+    rows = per_split.set_index("split")
+    assert rows.loc[
+        "split_01", ["training objects", "train TDE", "train AGN", "train SN Ia", "test objects"]
+    ].tolist() == [
+        2,
+        1,
+        1,
+        0,
+        0,
+    ]
+    assert rows.loc["split_02", "train SN Ia"] == 1 and rows.loc["all", "training objects"] == 3
+    assert rows.loc["all", "test objects"] == 1
+    assert by_class.set_index("class").loc["AGN", "without observations"] == 1
+    assert dict(zip(spec_types["SpecType"], spec_types["training objects"])) == {"TDE": 1, "AGN": 1, "SN Ia-pec": 1}
+
+
+def test_runtime_table_sums_benchmarks_per_job_group(tmp_path):
+    header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+    files = {
+        "extract/gp/train/split_01.tsv": "10.0\t0:00:10\t300\t1\t1\t1\t0\t0\t90\t9.0\n",
+        "extract/gp/train/split_02.tsv": "30.0\t0:00:30\t500\t1\t1\t1\t0\t0\t90\t27.0\n",
+        "metrics.tsv": "2.0\t0:00:02\tNA\t1\t1\t1\t0\t0\t90\t1.0\n",
+        "plot_cv.tsv": "5.0\t0:00:05\t100\t1\t1\t1\t0\t0\t90\t4.0\n",
+    }
+    for name, row in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(header + row)
+    benchmarks = R.read_benchmarks(tmp_path, exclude=["plot_cv"])
+    assert sorted(benchmarks["group"]) == ["extract/gp/train", "extract/gp/train", "metrics"]
+    table = R.runtime_table(benchmarks).set_index("job group")
+    assert table.loc[
+        "extract/gp/train", ["jobs", "wall s, total", "wall s, max", "CPU s, total", "max RSS MB"]
+    ].tolist() == [
+        2,
+        40.0,
+        30.0,
+        36.0,
+        500.0,
+    ]
+    assert table.index[0] == "extract/gp/train" and table.index[-1] == "all"
+    assert table.loc["all", "jobs"] == 3 and table.loc["all", "wall s, total"] == 42.0
+    assert "<tfoot>" in R.runtime_html(table.reset_index())
+
+
+def _bump(t, peak, width=20.0):
+    return 50.0 * np.exp(-0.5 * ((t - peak) / width) ** 2)
+
+
+def test_lightcurve_view_in_rest_frame_days_from_the_gp_peak():
+    rng = np.random.default_rng(3)
+    z, peak_mjd = 0.5, 60300.0
+    t = np.sort(rng.uniform(60000, 60700, 150))
+    bands = np.array(list("ugrizy"))[rng.integers(0, 6, 150)]
+    flux = _bump(t, peak_mjd, 20.0 * (1 + z)) + rng.normal(0, 1, 150)
+    lc = pd.DataFrame({"mjd": t, "flux": flux, "flux_err": 1.0, "filter": bands})
+    view = R.lightcurve_view(lc, z, with_model=True, window=(-100, 200))
+    assert view["reference"] == "GP peak"
+    assert abs(view["reference_mjd"] - peak_mjd) < 5 * (1 + z)
+    np.testing.assert_allclose(view["t"], (t - view["reference_mjd"]) / (1 + z))
+    model = view["model"]
+    assert model["mean"].shape == (len(model["t"]), 6) and model["std"].shape == model["mean"].shape
+    assert model["t"].min() >= -100 and model["t"].max() <= 200
+    assert abs(model["t"][np.argmax(model["mean"][:, 2])]) < 5  # the r-band mean peaks at time zero
+    plain = R.lightcurve_view(lc, z, with_model=False)
+    assert plain["model"] is None and plain["reference"] == "highest S/N point"
+    assert plain["t"][np.argmax(flux)] == 0.0
+    too_few = R.lightcurve_view(lc.head(3), z, with_model=True)  # fewer points than the GP needs
+    assert too_few["model"] is None
+
+
+# --------------------------------------------------------------------------------------- figures
+
+
+def test_figures_draw_what_they_say(oof, metrics):
+    text = lambda fig: " ".join(t.get_text() for ax in fig.axes for t in ax.texts + [ax.title])  # noqa: E731
+    counts = R.confusion_counts(oof["target"], oof["prediction"])
+    assert f"{counts[1, 1]:,}\n" in text(plots.confusion_figure(oof, metrics))
+    spec = pd.Series(np.where(oof["target"] == 1, "TDE", "AGN"), index=oof["object_id"])
+    by_class = plots.scores_by_spectype_figure(oof, spec, metrics)
+    assert [t.get_text() for t in by_class.axes[0].get_yticklabels()] == ["TDE", "AGN"]
+    n_tde = int(oof["target"].sum())
+    flagged = int(((oof["target"] == 1) & (oof["probability"] >= metrics["threshold"])).sum())
+    assert f"{flagged} of {n_tde} " in text(by_class)
+    legend = plots.pr_curve_figure(oof, metrics).axes[0].get_legend().get_texts()
+    assert f"pooled out of fold (AP {metrics['average_precision']:.3f})" in [t.get_text() for t in legend]
+    f1_axes = plots.f1_threshold_figure(oof, metrics).axes[0]
+    assert f1_axes.get_xscale() == "logit" and any(
+        np.allclose(line.get_xdata(), metrics["threshold"]) for line in f1_axes.lines if len(line.get_xdata()) == 2
+    )
+    importance = pd.DataFrame(
+        {"feature": [f"f{i}" for i in range(40)], "set": ["gp", "physics"] * 20, "gain": np.arange(40.0, 0, -1)}
+    ).assign(gain_fraction=lambda d: d["gain"] / d["gain"].sum())
+    bars = plots.importance_figure(importance, 30).axes[0]
+    assert len(bars.patches) == 30 and [t.get_text() for t in bars.get_yticklabels()][:2] == ["f0", "f1"]
+    assert [t.get_text() for t in bars.get_legend().get_texts()] == ["gp", "physics"]
+    empty = plots.lightcurves_figure([], "Worst false positives")
+    assert "none" in text(empty)
+
+
+# --------------------------------------------------------------------------------------- the report
+
+
+def _report_items(report):
+    items = {}
+    for category, subcategory, label, _ in report_browser.report_items(report):
+        items.setdefault(category, {}).setdefault(subcategory, set()).add(label)
+    return items
+
+
+def test_report_has_every_item(tiny_run):
+    """`snakemake --report` (.html and .zip) after the built-in run: every item, in its category and subcategory."""
+    snakemake(tiny_run, "--report", "report.html")
+    snakemake(tiny_run, "--report", "report.zip")
+    report = tiny_run / "report.html"
+    assert _report_items(report) == EXPECTED_ITEMS
+    results = tiny_run / "results" / "report"
+    for item in report_browser.report_items(report):
+        assert report_browser.embedded_file(report, item[3]) == (tiny_run / item[3]).read_bytes(), item
+    with zipfile.ZipFile(tiny_run / "report.zip") as archive:
+        names = archive.namelist()
+    for png in results.glob("*.png"):
+        assert any(name.endswith(png.name) for name in names), png.name
+    metrics_page = (results / "metrics.html").read_text()
+    metrics = json.loads((tiny_run / "results" / "metrics.json").read_text())
+    assert f"<b>{metrics['f1']:.3f}</b>" in metrics_page
+    runtime_page = (results / "runtime.html").read_text()
+    for group in ("extract/gp/train", "tune", "predict", "simulate"):
+        assert f"<td>{group}</td>" in runtime_page
+    assert "<td>plot_cv</td>" not in runtime_page
+
+
+@pytest.mark.skipif(not report_browser.available(), reason="no /usr/bin/chromium (Debian package chromium)")
+def test_report_renders_in_chromium(tiny_run, tmp_path):
+    """Chromium opens the report, clicks through the menu to every item and sees it shown; the tables sort."""
+    report = tiny_run / "report.html"
+    if not report.is_file():
+        snakemake(tiny_run, "--report", "report.html")
+    records = report_browser.click_through(report, tmp_path)
+    shown = {}
+    for record in records:
+        assert record["category_in_menu"] and record["subcategory_in_menu"], record
+        assert record["row_listed"] and record["shown"], record
+        shown.setdefault(record["category"], {}).setdefault(record["subcategory"], set()).add(record["label"])
+        if record["mime"] == "image/png":
+            assert record["width"] > 300 and record["height"] > 100, record
+        if record["mime"] == "text/html":
+            assert record["width"] > 300 and record["height"] > 300, record
+    assert shown == EXPECTED_ITEMS
+
+    # The HTML items by themselves: their tables are there, and a click on a header sorts.
+    pages = {label: path for _, _, label, path in report_browser.report_items(report) if path.endswith(".html")}
+    n_test = len(pd.read_csv(tiny_run / "results" / "test_probabilities.csv"))
+    candidates = report_browser.check_tables(
+        report_browser.embedded_file(report, pages["Candidates table"]), tmp_path, "c"
+    )
+    (table,) = candidates
+    assert table["rows"] == n_test  # the tiny set has fewer test objects than table_rows: all are listed
+    assert table["headers"][:4] == ["rank", "object_id", "P(TDE)", "predicted TDE"]
+    assert table["sorted_column"] == "rank"
+    assert table["after_one_click"] == sorted(table["after_one_click"]) and len(table["after_one_click"]) == n_test
+    assert table["after_two_clicks"] == sorted(table["after_one_click"], reverse=True)
+    tables = {
+        t["id"]: t
+        for t in report_browser.check_tables(
+            report_browser.embedded_file(report, pages["Metrics table"]), tmp_path, "m"
+        )
+    }
+    assert tables["metrics"]["first_row"][0] == "F1 (TDE), pooled out of fold" and tables["per-fold"]["rows"] == 3
+    runtime = report_browser.check_tables(
+        report_browser.embedded_file(report, pages["Runtime per rule"]), tmp_path, "r"
+    )
+    assert runtime[0]["rows"] > 10 and runtime[0]["after_two_clicks"] == sorted(
+        runtime[0]["after_one_click"], reverse=True
+    )
+
+    # Screenshots of items opened through the menu: an image, and a table in its frame. Not blank.
+    for label in ("Precision-recall curve", "Candidates table"):
+        item = next(i for i in report_browser.report_items(report) if i[2] == label)
+        png = report_browser.screenshot(report, item, tmp_path / f"{label.replace(' ', '_')}.png")
+        pixels = matplotlib.image.imread(png)
+        assert pixels.shape[:2] == (1000, 1600) and pixels[:, 500:].std() > 0.05, label

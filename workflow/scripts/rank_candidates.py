@@ -1,0 +1,30 @@
+"""The report's candidates table: test objects ranked by TDE probability, with what drives each score."""
+
+import json
+
+import lightgbm as lgb
+import pandas as pd
+
+from mallorn_tde.io import read_table
+from mallorn_tde.logs import logged
+from mallorn_tde.report import candidates_html, candidates_table, drivers_text, tde_contributions
+from mallorn_tde.selection import feature_matrix
+
+with logged(snakemake.log[0]) as log:
+    settings = snakemake.params.candidates
+    test = read_table(snakemake.input.features)
+    probabilities = pd.read_csv(snakemake.input.probabilities)
+    with open(snakemake.input.metrics) as handle:
+        threshold = json.load(handle)["threshold"]
+    booster = lgb.Booster(model_file=snakemake.input.model)
+    top_features = pd.read_csv(snakemake.input.importance)["feature"].head(settings["top_features"]).tolist()
+    ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")["object_id"]
+    n_rows = max(int((probabilities["probability"] >= threshold).sum()), settings["min_rows"])
+    X = feature_matrix(test).loc[ranked.head(n_rows)]
+    drivers = drivers_text(tde_contributions(booster, X), X, settings["drivers"])
+    table = candidates_table(probabilities, test, threshold, drivers, top_features, settings["min_rows"])
+    with open(snakemake.output[0], "w") as handle:
+        handle.write(candidates_html(table, threshold, len(probabilities), top_features))
+    log.info(
+        "%d candidates listed, %d at or above the threshold %.4f", len(table), table["predicted TDE"].sum(), threshold
+    )
