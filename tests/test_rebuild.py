@@ -38,9 +38,21 @@ MODEL = (
     {"results/cv/folds.tsv", "results/metrics.json", "results/cv/oof_probabilities.csv"}
     | {f"results/model/{s}/{name}" for s in SCOPES for name in (*SELECTION, "tuning.json")}
     | {f"results/cv/fold_{k}/oof.csv" for k in (1, 2, 3)}
-    | {"results/model/final/model.txt", "results/model/final/importance.csv", "results/report/cross_validation.png"}
+    | {"results/model/final/model.txt", "results/model/final/importance.csv"}
 )
 PREDICT = {"results/submission.csv", "results/test_probabilities.csv"}
+# Report items: those that read the test side's predictions, those that read the model, those that read the data.
+REPORT_PREDICT = {
+    f"results/report/{name}"
+    for name in ("candidates.html", "runtime.html")
+    + tuple(f"lightcurves_{kind}.png" for kind in ("candidates", "false_positives", "false_negatives"))
+}
+REPORT_MODEL = REPORT_PREDICT | {
+    f"results/report/{name}"
+    for name in ("precision_recall.png", "f1_threshold.png", "confusion_matrix.png", "scores_by_spectype.png")
+    + ("metrics.html", "feature_importance.png")
+}
+REPORT_DATA = {"results/report/data_summary.html", "results/report/data_summary.png"}
 # The model part after the folds and the feature selection: tuning, fits, metrics.
 AFTER_SELECTION = MODEL - {"results/cv/folds.tsv"} - {f"results/model/{s}/{name}" for s in SCOPES for name in SELECTION}
 
@@ -104,12 +116,13 @@ def append_comment(path: Path) -> None:
 
 def test_test_side_lightcurve_edit_rebuilds_its_split_and_the_prediction(run):
     edit_csv(run / "data" / "split_02" / "test_full_lightcurves.csv", add_to_flux)
-    assert pending(run) == split_jobs("test", "split_02") | merged("test") | PREDICT
+    assert pending(run) == split_jobs("test", "split_02") | merged("test") | PREDICT | REPORT_PREDICT | REPORT_DATA
 
 
 def test_train_side_lightcurve_edit_rebuilds_its_split_and_the_model(run):
     edit_csv(run / "data" / "split_01" / "train_full_lightcurves.csv", add_to_flux)
-    assert pending(run) == split_jobs("train", "split_01") | merged("train") | MODEL | PREDICT
+    expected = split_jobs("train", "split_01") | merged("train") | MODEL | PREDICT
+    assert pending(run) == expected | REPORT_MODEL | REPORT_DATA
 
 
 def test_executed_rebuild_leaves_other_splits_untouched(run):
@@ -149,7 +162,7 @@ def test_new_split_folder_adds_its_jobs(run):
 
         edit_csv(data / f"{side}_log.csv", add_rows)
     expected = {f for side in ("train", "test") for f in catalog(side, "split_04") | split_jobs(side, "split_04")}
-    assert pending(run) == expected | merged("train") | merged("test") | MODEL | PREDICT
+    assert pending(run) == expected | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
 def test_removed_split_folder_reruns_the_merges_without_it(run):
@@ -157,7 +170,7 @@ def test_removed_split_folder_reruns_the_merges_without_it(run):
     shutil.rmtree(data / "split_02")
     for side in ("train", "test"):
         edit_csv(data / f"{side}_log.csv", lambda log: log.loc[log["split"] != "split_02"])
-    assert pending(run) == merged("train") | merged("test") | MODEL | PREDICT
+    assert pending(run) == merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
 def change_redshift(split):
@@ -172,13 +185,13 @@ def change_redshift(split):
 def test_training_redshift_edit_rebuilds_that_objects_split_and_the_model(run):
     edit_csv(run / "data" / "train_log.csv", change_redshift("split_02"))
     expected = catalog("train", "split_02") | split_jobs("train", "split_02") | merged("train")
-    assert pending(run) == expected | MODEL | PREDICT
+    assert pending(run) == expected | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
 def test_test_redshift_edit_never_refits_the_model(run):
     edit_csv(run / "data" / "test_log.csv", change_redshift("split_01"))
     expected = catalog("test", "split_01") | split_jobs("test", "split_01") | merged("test")
-    assert pending(run) == expected | PREDICT
+    assert pending(run) == expected | PREDICT | REPORT_PREDICT | REPORT_DATA
 
 
 def set_config(run: Path, section: str, key: str, value) -> None:
@@ -190,19 +203,19 @@ def set_config(run: Path, section: str, key: str, value) -> None:
 
 def test_model_setting_reruns_no_extraction(run):
     set_config(run, "tuning", "n_trials", 3)
-    assert pending(run) == AFTER_SELECTION | PREDICT
+    assert pending(run) == AFTER_SELECTION | PREDICT | REPORT_MODEL
 
 
 def test_feature_setting_reruns_that_sets_extraction(run):
     tsfresh = {f"results/features/tsfresh/{side}/{split}.parquet" for side in ("train", "test") for split in SPLITS}
     set_config(run, "features", "tsfresh", "efficient")
-    assert pending(run) == tsfresh | merged("train") | merged("test") | MODEL | PREDICT
+    assert pending(run) == tsfresh | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL
 
 
 def test_edit_of_a_feature_sets_module_reruns_that_sets_jobs(run):
     append_comment(run / PACKAGE / "features" / "physics.py")
     physics = {f"results/features/physics/{side}/{split}.parquet" for side in ("train", "test") for split in SPLITS}
-    assert pending(run) == physics | merged("train") | merged("test") | MODEL | PREDICT
+    assert pending(run) == physics | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL
 
 
 def test_edit_of_a_module_shared_by_the_feature_sets_reruns_them_all(run):
@@ -213,12 +226,14 @@ def test_edit_of_a_module_shared_by_the_feature_sets_reruns_them_all(run):
     assert extraction | merged("train") | merged("test") <= pending(run)
 
 
-def test_edit_of_the_model_module_reruns_the_model_only(run):
+def test_edit_of_the_model_module_reruns_the_model_and_the_report_only(run):
     append_comment(run / PACKAGE / "model.py")
-    assert pending(run) == AFTER_SELECTION | PREDICT
+    # The report's module imports the model's (feature importance, SHAP drivers of the candidates).
+    assert pending(run) == AFTER_SELECTION | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
-@pytest.mark.parametrize("module", ["features/gp.py", "features/lightcurve.py", "simulate.py", "sources.py"])
+# (features/gp.py is code of the report's lightcurve figures, which draw the GP, even when gp is not a set.)
+@pytest.mark.parametrize("module", ["features/lightcurve.py", "simulate.py", "sources.py", "runlock.py"])
 def test_edit_of_code_that_no_job_runs_reruns_nothing(run, module):
     append_comment(run / PACKAGE / module)
     assert pending(run) == set()

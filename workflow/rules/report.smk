@@ -115,8 +115,8 @@ rule plot_lightcurves:
     input:
         probabilities="results/test_probabilities.csv",
         oof="results/cv/oof_probabilities.csv",
-        train_catalog="results/catalog/train.parquet",
-        test_catalog="results/catalog/test.parquet",
+        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
+        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
         train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
         test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
     output:
@@ -192,8 +192,8 @@ rule plot_importance:
 
 rule data_summary:
     input:
-        train_catalog="results/catalog/train.parquet",
-        test_catalog="results/catalog/test.parquet",
+        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
+        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
         train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
         test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
     output:

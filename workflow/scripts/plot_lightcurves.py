@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from mallorn_tde.io import read_table
+from mallorn_tde.io import read_tables
 from mallorn_tde.logs import logged
 from mallorn_tde.plots import lightcurves_figure
 from mallorn_tde.report import lightcurve_view, probability_text, read_lightcurves, top_test_objects, worst_errors
@@ -12,7 +12,7 @@ with logged(snakemake.log[0]) as log:
     window = tuple(settings["window"])
     test_probabilities = pd.read_csv(snakemake.input.probabilities)
     oof = pd.read_csv(snakemake.input.oof)
-    catalog = {side: read_table(snakemake.input[f"{side}_catalog"]) for side in ("train", "test")}
+    catalog = {side: read_tables(snakemake.input[f"{side}_catalog"]) for side in ("train", "test")}
     false_positives, false_negatives = worst_errors(oof, settings["errors"])
     groups = {
         "candidates": ("test", top_test_objects(test_probabilities, settings["candidates"])),

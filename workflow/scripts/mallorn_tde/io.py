@@ -19,6 +19,11 @@ def read_table(path) -> pd.DataFrame:
     return df if table.schema.pandas_metadata else df.set_index(df.columns[0])
 
 
+def read_tables(paths) -> pd.DataFrame:
+    """Several tables of the same columns (say the per-split catalogues of one side), one after the other."""
+    return pd.concat([read_table(path) for path in paths])
+
+
 def write_table(df: pd.DataFrame, path) -> None:
     """Parquet with the index as the first column, then ``df``'s columns; NaN floats stay NaN.
 
