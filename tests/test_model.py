@@ -12,6 +12,7 @@ from mallorn_tde.model import (
     feature_importance,
     fit,
     inner_cv_probabilities,
+    journal_storage,
     predict,
     repeated_threshold,
     study_name,
@@ -94,22 +95,22 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     X, y = problem()
     X = X[["signal", "weak", "noise0"]]
     settings = {"n_trials": 4, "inner_folds": 3, "seed": 5}
-    first = tune(X, y, settings, tmp_path / "a.sqlite3", threads=1)
-    again = tune(X, y, settings, tmp_path / "b.sqlite3", threads=1)
+    first = tune(X, y, settings, tmp_path / "a.journal", threads=1)
+    again = tune(X, y, settings, tmp_path / "b.journal", threads=1)
     assert first == again
     assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1
     assert first["params"]["bagging_freq"] > 0
 
     # An interrupted study (2 of 4 trials done, one left RUNNING by a kill) resumes to the same answer.
-    storage = tmp_path / "c.sqlite3"
+    storage = tmp_path / "c.journal"
     tune(X, y, {**settings, "n_trials": 2}, storage, threads=1)
     partial = optuna.load_study(
-        study_name=study_name(X, y, {**settings, "n_trials": 2}), storage=f"sqlite:///{storage}"
+        study_name=study_name(X, y, {**settings, "n_trials": 2}), storage=journal_storage(storage)
     )
     assert len(partial.trials) == 2
     # Copy those two trials into the study of the 4-trial run, as if it had been killed after two.
     full_name = study_name(X, y, settings)
-    resumed_study = optuna.create_study(study_name=full_name, storage=f"sqlite:///{storage}", direction="maximize")
+    resumed_study = optuna.create_study(study_name=full_name, storage=journal_storage(storage), direction="maximize")
     for t in partial.trials:
         resumed_study.add_trial(t)
     resumed_study.ask()  # a trial left RUNNING
