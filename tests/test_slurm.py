@@ -134,7 +134,7 @@ def completed(trials):
 
 def test_a_tuning_job_cancelled_mid_study_resumes_without_losing_trials(slurm_run, tmp_path):
     """scancel the final tuning job after a few trials: the retried job finishes the same study, same answer."""
-    n_trials = 10
+    n_trials = 20  # ~1 s each here: a wide window to cancel in, and TPE (past 10 start-up trials) on resume
     workdir = tmp_path / "cancelled"
     shutil.copytree(slurm_run[0], workdir, symlinks=True)
     config = yaml.safe_load((workdir / "config.yaml").read_text())
