@@ -247,7 +247,7 @@ def main() -> None:
         if name in STUDIES_FROM:
             studies = run / "results/optuna"
             studies.mkdir(parents=True, exist_ok=True)
-            for path in (runs / STUDIES_FROM[name] / "results/optuna").glob("fold_*.sqlite3"):
+            for path in (runs / STUDIES_FROM[name] / "results/optuna").glob("fold_*.journal"):
                 if not (studies / path.name).exists():
                     shutil.copy2(path, studies / path.name)
         wall = snakemake(run, ["results/metrics.json"], args.cores, *RUN_TRIGGERS)

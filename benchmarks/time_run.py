@@ -1,12 +1,14 @@
 """Time one whole workflow run from a clean copy, then summarise its benchmark files.
 
-    python benchmarks/time_run.py WORKDIR [-- SNAKEMAKE_ARGS...]
+    python benchmarks/time_run.py WORKDIR [--slurm] [-- SNAKEMAKE_ARGS...]
 
 Copies the workflow (Snakefile, config.yaml, workflow/, profiles/, envs/) into WORKDIR, which must not
 exist yet, runs `snakemake --cores 2 SNAKEMAKE_ARGS` there, and prints the wall time, the peak memory of
 the whole process tree (from GNU time when available) and the per-rule table of benchmarks/summarize.py.
 Example, the README's first command on the built-in data:   python benchmarks/time_run.py /tmp/default
 On the real data:   python benchmarks/time_run.py /tmp/real -- --config data_dir=/path/to/mallorn
+With --slurm, the README's cluster command instead: `snakemake --workflow-profile profiles/slurm` (no --cores,
+which would cap the cluster's jobs at 2 cores in all), under a 2-hour limit.
 """
 
 from __future__ import annotations
@@ -31,11 +33,16 @@ def main() -> None:
     if not args:
         raise SystemExit(__doc__)
     workdir = Path(args[0])
-    extra = args[2:] if len(args) > 1 and args[1] == "--" else args[1:]
+    slurm = args[1:2] == ["--slurm"]
+    rest = args[2:] if slurm else args[1:]
+    extra = rest[1:] if rest[:1] == ["--"] else rest
     workdir.mkdir(parents=True)
     copy_workflow(workdir)
     snakemake = str(Path(sys.executable).parent / "snakemake")
-    command = [snakemake, "--cores", "2", *extra]
+    if slurm:
+        command = ["timeout", "-s", "INT", "-k", "15", "7200", snakemake, "--workflow-profile", "profiles/slurm", *extra]
+    else:
+        command = [snakemake, "--cores", "2", *extra]
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     timed = [gnu_time, "-f", "%M", "-o", str(workdir / "peak_rss_kb.txt"), *command] if gnu_time else command
     start = time.monotonic()
@@ -45,7 +52,7 @@ def main() -> None:
     if result.returncode != 0:
         raise SystemExit(f"run failed ({result.returncode}); see {workdir / 'run.log'}")
     print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
-          f"{__import__('os').cpu_count()} cores; command: snakemake --cores 2 {' '.join(extra)}")
+          f"{__import__('os').cpu_count()} cores; command: {' '.join(command[command.index(snakemake):])}")
     print(f"wall time: {wall:.0f} s")
     if gnu_time:
         # GNU time reports the largest single process of the tree (the biggest job), in kB.

@@ -1,5 +1,11 @@
 """Selection, tuning and fitting on small synthetic problems (mallorn_tde.selection and mallorn_tde.model)."""
 
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import optuna
 import pandas as pd
@@ -12,6 +18,7 @@ from mallorn_tde.model import (
     feature_importance,
     fit,
     inner_cv_probabilities,
+    journal_storage,
     predict,
     repeated_threshold,
     study_name,
@@ -94,26 +101,75 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     X, y = problem()
     X = X[["signal", "weak", "noise0"]]
     settings = {"n_trials": 4, "inner_folds": 3, "seed": 5}
-    first = tune(X, y, settings, tmp_path / "a.sqlite3", threads=1)
-    again = tune(X, y, settings, tmp_path / "b.sqlite3", threads=1)
+    first = tune(X, y, settings, tmp_path / "a.journal", threads=1)
+    again = tune(X, y, settings, tmp_path / "b.journal", threads=1)
     assert first == again
     assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1
     assert first["params"]["bagging_freq"] > 0
 
     # An interrupted study (2 of 4 trials done, one left RUNNING by a kill) resumes to the same answer.
-    storage = tmp_path / "c.sqlite3"
+    storage = tmp_path / "c.journal"
     tune(X, y, {**settings, "n_trials": 2}, storage, threads=1)
     partial = optuna.load_study(
-        study_name=study_name(X, y, {**settings, "n_trials": 2}), storage=f"sqlite:///{storage}"
+        study_name=study_name(X, y, {**settings, "n_trials": 2}), storage=journal_storage(storage)
     )
     assert len(partial.trials) == 2
     # Copy those two trials into the study of the 4-trial run, as if it had been killed after two.
     full_name = study_name(X, y, settings)
-    resumed_study = optuna.create_study(study_name=full_name, storage=f"sqlite:///{storage}", direction="maximize")
+    resumed_study = optuna.create_study(study_name=full_name, storage=journal_storage(storage), direction="maximize")
     for t in partial.trials:
         resumed_study.add_trial(t)
     resumed_study.ask()  # a trial left RUNNING
     assert tune(X, y, settings, storage, threads=1) == first
+
+
+KILLED_STUDY = """
+import sys
+sys.path[:0] = sys.argv[2:4]
+from test_model import problem
+from mallorn_tde.model import tune
+X, y = problem()
+tune(X[["signal", "weak", "noise0"]], y, {"n_trials": 8, "inner_folds": 3, "seed": 5}, sys.argv[1], threads=1)
+"""
+
+
+def test_a_study_killed_with_sigkill_resumes_from_its_journal(tmp_path):
+    """A tuning process killed mid-study (SIGKILL, as a cluster's time limit or a crash does it): no finished
+    trial is lost, and the resumed study gives the uninterrupted study's answer."""
+    X, y = problem()
+    X = X[["signal", "weak", "noise0"]]
+    settings = {"n_trials": 8, "inner_folds": 3, "seed": 5}
+    journal = tmp_path / "killed.journal"
+    here = Path(__file__).resolve().parent
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_STUDY, str(journal), str(here), str(here.parent / "workflow" / "scripts")]
+    )
+    name = study_name(X, y, settings)
+
+    def finished():
+        try:
+            study = optuna.load_study(study_name=name, storage=journal_storage(journal))
+        except KeyError:
+            return []
+        return study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+
+    deadline = time.monotonic() + 300
+    try:
+        while len(before := finished()) < 2:
+            assert process.poll() is None, "the study ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert 2 <= len(before) < settings["n_trials"]
+
+    resumed = tune(X, y, settings, journal, threads=1)
+    after = {t.number: (t.params, t.value) for t in finished()}
+    assert len(after) == settings["n_trials"]
+    assert all(after[t.number] == (t.params, t.value) for t in before)
+    assert resumed == tune(X, y, settings, tmp_path / "uninterrupted.journal", threads=1)
 
 
 def test_study_name_changes_with_problem():

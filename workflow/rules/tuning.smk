@@ -1,5 +1,7 @@
-# The Optuna study of each scope is kept in results/optuna/{scope}.sqlite3 (not a declared output, so
-# Snakemake does not delete it when a job is killed): a rerun resumes the study where it stopped.
+# The Optuna study of each scope is kept in the journal results/optuna/{scope}.journal (not a declared
+# output, so Snakemake does not delete it when a job is killed or fails): a rerun, or Snakemake's retry of a
+# failed cluster job, resumes the study where it stopped. A journal, unlike SQLite, is safe on the shared
+# filesystem of a cluster.
 rule tune:
     input:
         features="results/features/train.parquet",
@@ -20,7 +22,7 @@ rule tune:
     params:
         tuning=config["tuning"],
         objective=config["model"]["objective"],
-        storage="results/optuna/{scope}.sqlite3",
+        storage="results/optuna/{scope}.journal",
         code=code_digest("tune_model.py"),
     script:
         "../scripts/tune_model.py"

@@ -157,13 +157,24 @@ def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
     return "tde-" + h.hexdigest()[:16]
 
 
+def journal_storage(path) -> optuna.storages.JournalStorage:
+    """An Optuna storage in an append-only journal file, safe on a shared filesystem (NFS, Lustre).
+
+    SQLite relies on the filesystem's POSIX locks, which network filesystems implement badly or not at all;
+    the journal is appended to under a lock file created with an atomic symlink (Optuna's default), and a
+    lock left by a killed process is broken after a grace period. Every finished trial is on disk (fsync)
+    before the next one starts, so a killed job loses only the trial it was running.
+    """
+    return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
+
+
 def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threads: int) -> dict:
     """Optuna study over LightGBM; the objective is the inner-CV F1 of P(TDE) at its best threshold.
 
     ``labels`` from :func:`class_labels` (binary or multiclass). ``settings``: n_trials, inner_folds, seed,
-    threshold_repeats. The study lives in an SQLite file, so a killed job resumes where it stopped. Each
-    trial gets a sampler seeded with (seed, number of completed trials), so an interrupted and resumed
-    study proposes exactly what an uninterrupted one would. The threshold is then chosen on the best
+    threshold_repeats. The study lives in a journal file at ``storage_path`` (:func:`journal_storage`), so a
+    killed job resumes where it stopped. Each trial gets a sampler seeded with (seed, number of completed
+    trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would. The threshold is then chosen on the best
     parameters' inner probabilities pooled over ``threshold_repeats`` seeded K-folds
     (:func:`repeated_threshold`; one repeat is the best trial's own).
     Returns the best parameters, the threshold, the best trial's inner F1, and the trial count.
@@ -184,7 +195,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         return f1
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = optuna.storages.RDBStorage(f"sqlite:///{storage_path}")
+    storage = journal_storage(storage_path)
     name = study_name(X, labels, settings)
     study = optuna.create_study(study_name=name, storage=storage, direction="maximize", load_if_exists=True)
     for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
