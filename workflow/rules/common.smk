@@ -46,13 +46,29 @@ wildcard_constraints:
     set="|".join(config["features"]["sets"]),
 
 
-def log_splits(path):
-    """The split names used in a log file's 'split' column (csv module: cheap at parse time)."""
+def data_file(name):
+    """A top-level file of the data set (train_log.csv, test_log.csv, sample_submission.csv)."""
+    return f"{DATA_DIR}/{name}"
+
+
+@cache
+def log_rows(side):
+    """A real data set's log, split name -> that split's rows (csv module: cheap at parse time), read once.
+
+    It serves the check of the split folders (:func:`discover_splits`) and the catalogue jobs' digests
+    (:func:`catalog_digest`). Empty for the simulated set, whose logs do not exist before it is simulated.
+    """
+    if USES_SIMULATED:
+        return {}
+    path = data_file(f"{side}_log.csv")
     with open(path, newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "split" not in reader.fieldnames:
             raise WorkflowError(f"{path}: missing column 'split'")
-        return {row["split"] for row in reader}
+        rows = {}
+        for row in reader:
+            rows.setdefault(row["split"], []).append(row)
+    return rows
 
 
 def discover_splits():
@@ -73,7 +89,7 @@ def discover_splits():
     if not splits:
         raise WorkflowError(f"config key 'data_dir': '{DATA_DIR}' has no split_XX folders")
     for side in SIDES:
-        unknown = sorted(log_splits(root / f"{side}_log.csv") - set(splits))
+        unknown = sorted(set(log_rows(side)) - set(splits))
         if unknown:
             raise WorkflowError(
                 f"{root / f'{side}_log.csv'}: column 'split' names {unknown}, which have no folder in '{DATA_DIR}'"
@@ -92,32 +108,12 @@ def discover_splits():
 SPLITS = discover_splits()
 
 
-def data_file(name):
-    """A top-level file of the data set (train_log.csv, test_log.csv, sample_submission.csv)."""
-    return f"{DATA_DIR}/{name}"
-
-
 def lightcurve_file(wildcards):
     return f"{DATA_DIR}/{wildcards.split}/{wildcards.side}_full_lightcurves.csv"
 
 
 def side_log(wildcards):
     return data_file(f"{wildcards.side}_log.csv")
-
-
-@cache
-def log_rows(side):
-    """The rows of a side's log, per split, as text (csv module: cheap at parse time); empty for the simulated set."""
-    if USES_SIMULATED:
-        return {}
-    rows = {}
-    with open(data_file(f"{side}_log.csv"), newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        column = header.index("split")
-        for row in reader:
-            rows.setdefault(row[column], []).append(row)
-    return {split: repr((header, split_rows)) for split, split_rows in rows.items()}
 
 
 def log_inputs(wildcards):

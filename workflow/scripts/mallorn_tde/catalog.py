@@ -52,8 +52,8 @@ def photometric_like(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> pd.D
     return train.assign(Z=noisy, Z_err=k * (1.0 + noisy))
 
 
-def build_catalog(train_log_path, test_log_path, train_redshift: str = "spectroscopic", seed: int = 0):
-    """Both logs validated (and checked to share no object), each with luminosity distances.
+def validated_logs(train_log_path, test_log_path, train_redshift: str = "spectroscopic", seed: int = 0):
+    """Both logs validated (and checked to share no object), without distances.
 
     ``train_redshift="photometric"`` replaces the training redshifts by :func:`photometric_like` draws, so
     every feature of a training object is computed from a redshift as uncertain as a test object's.
@@ -64,12 +64,21 @@ def build_catalog(train_log_path, test_log_path, train_redshift: str = "spectros
     check_disjoint(logs["train"], logs["test"], train_log_path, test_log_path)
     if train_redshift == "photometric":
         logs["train"] = photometric_like(logs["train"], logs["test"], seed)
+    return logs
+
+
+def build_catalog(train_log_path, test_log_path, train_redshift: str = "spectroscopic", seed: int = 0):
+    """Both :func:`validated_logs`, each with luminosity distances."""
+    logs = validated_logs(train_log_path, test_log_path, train_redshift, seed)
     return {side: with_distances(table) for side, table in logs.items()}
 
 
 def split_catalog(
     train_log_path, test_log_path, side: str, split: str, train_redshift: str = "spectroscopic", seed: int = 0
 ) -> pd.DataFrame:
-    """One split's rows of one side's :func:`build_catalog` (empty when the log names no object of it)."""
-    table = build_catalog(train_log_path, test_log_path, train_redshift, seed)[side]
-    return table.loc[table["split"] == split]
+    """One split's rows of one side's :func:`build_catalog` (empty when the log names no object of it).
+
+    Both whole logs are validated; distances are computed for the split's rows only.
+    """
+    table = validated_logs(train_log_path, test_log_path, train_redshift, seed)[side]
+    return with_distances(table.loc[table["split"] == split])
