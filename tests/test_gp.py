@@ -138,3 +138,25 @@ def test_gp_set_through_extract_features_is_deterministic():
     pd.testing.assert_frame_equal(X, again)
     assert X["gp__length_scale_time"].notna().all()
     assert set(EFF_WAVELENGTH_AA) == set(FILTERS)
+
+
+def test_long_series_fit_hyperparameters_on_a_thinned_subset(monkeypatch):
+    """Above MAX_FIT_POINTS, the hyperparameters come from an evenly thinned subset (the n^3 search) and the
+    GP is conditioned on every point: the features stay close to those of a search over all points."""
+    import mallorn_tde.features.gp as gp_module
+
+    rng = np.random.default_rng(8)
+    sed = np.array([0.5, 0.8, 1.0, 1.0, 0.9, 0.8]) * 50.0
+    t, f, e, band = observe(np.arange(-100.0, 300.0, 4.0), sed, 0.2, bazin, 2.0, rng)  # 600 points
+    order = np.lexsort((t, band))  # as the feature sets hand them over: by band, then time
+    t, f, e, band = t[order], f[order], e[order], band[order]
+    assert len(t) > gp_module.MAX_FIT_POINTS
+    thinned = gp_module.ObjectGP(t, f, e, band, 0.2)
+    # conditioned on all points: the fitted mean follows every observation, thinned-out ones included
+    assert thinned.redchi2 < 2.0
+    row = gp_features_one(t, f, e, band, 0.2, 40.0)
+    monkeypatch.setattr(gp_module, "MAX_FIT_POINTS", 10_000)
+    full = gp_features_one(t, f, e, band, 0.2, 40.0)
+    for name in ("length_scale_time", "length_scale_wavelength", "fall_50_r", "rise_50_g", "peak_abs_mag_r"):
+        assert row[G[name]] == pytest.approx(full[G[name]], rel=0.1), name
+    assert row[G["color_g_r_p20d"]] == pytest.approx(full[G["color_g_r_p20d"]], abs=0.05)

@@ -40,6 +40,7 @@ TIME_SCALE_START = 20.0  # rest-frame days: the optimiser's start ...
 TIME_SCALE_BOUNDS = (1.0, 1000.0)  # ... and bounds of the time length scale
 WAVE_SCALE_START = 0.5  # ln wavelength: start and bounds of the wavelength length scale
 WAVE_SCALE_BOUNDS = (0.05, 10.0)
+MAX_FIT_POINTS = 300  # more points: hyperparameters fitted on this many, evenly thinned (see fit_gp)
 GRID_STEP = 2.0  # rest-frame days between grid points of the GP mean
 PEAK_REFINE_STEP = 0.1  # rest-frame days: resolution of the peak time
 EPOCH_MARGIN = 10.0  # rest-frame days an epoch may lie beyond the first/last observation
@@ -93,6 +94,13 @@ def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.nda
 
     ``t_rest`` in rest-frame days, ``ln_wave`` the natural log of rest-frame wavelength, ``y`` and
     ``y_err`` flux and error divided by a common scale (so the amplitude starts near 1).
+
+    Each step of the hyperparameter search costs a factorisation of the n x n covariance (n^3): the 2% of
+    objects with more than :data:`MAX_FIT_POINTS` points (up to ~1,100, the long well-sampled series) cost
+    as much as all the others together. Their hyperparameters are fitted on an evenly thinned subset
+    (every k-th point of each band's time-ordered series, as ordered by the caller), and the GP is then
+    conditioned on all points with those hyperparameters, so the mean and every feature still use every
+    observation.
     """
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern
@@ -102,10 +110,17 @@ def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.nda
         length_scale_bounds=[TIME_SCALE_BOUNDS, WAVE_SCALE_BOUNDS],
         nu=1.5,
     )
-    gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer="fmin_l_bfgs_b", n_restarts_optimizer=0)
+    X = np.column_stack([t_rest, ln_wave])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence warnings: the fit is used as it ends
-        gp.fit(np.column_stack([t_rest, ln_wave]), y)
+        if len(y) > MAX_FIT_POINTS:
+            keep = np.unique(np.linspace(0, len(y) - 1, MAX_FIT_POINTS).round().astype(int))
+            thin = GaussianProcessRegressor(kernel, alpha=y_err[keep] ** 2, n_restarts_optimizer=0)
+            kernel = thin.fit(X[keep], y[keep]).kernel_
+            gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer=None)
+        else:
+            gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer="fmin_l_bfgs_b", n_restarts_optimizer=0)
+        gp.fit(X, y)
     return gp
 
 
