@@ -31,7 +31,7 @@ import pandas as pd
 from astropy import constants as const
 from astropy.cosmology import FlatLambdaCDM
 
-from .constants import (
+from ..constants import (
     EFF_WAVELENGTH_AA,
     FILTERS,
     H0,
