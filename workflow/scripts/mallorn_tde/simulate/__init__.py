@@ -657,8 +657,9 @@ def observation_windows(is_transient: np.ndarray, rng: np.random.Generator):
     """
     n = len(is_transient)
     width = np.where(is_transient, _n(rng, 2200, 380, n, 700, 2850), _n(rng, 2500, 650, n, 500, 3700))
+    # a window may reach past either end of the survey (it is clipped below)
     lo = SURVEY_START_MJD - np.where(is_transient, 300.0, 500.0)
-    hi = SURVEY_END_MJD - width + np.where(is_transient, 100.0, 100.0)
+    hi = SURVEY_END_MJD - width + 100.0
     start = rng.uniform(lo, np.maximum(hi, lo + 1))
     peak = start + rng.uniform(0.15, 0.85, n) * width
     end = np.minimum(SURVEY_END_MJD, start + width)
