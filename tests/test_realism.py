@@ -7,6 +7,7 @@ a copy).
 import pandas as pd
 import pytest
 from mallorn_tde import simulate as sim
+from mallorn_tde.simulate import tables
 
 # A few thousand objects: large enough for stable statistics, small enough for well under a minute.
 REALISM_SET = dict(n_splits=20, train_per_split=100, test_per_split=100, seed=20261129)
@@ -37,7 +38,7 @@ def test_invented_names_share_nothing_with_the_real_data(real_data, simulated):
     real_glosses = {g.strip().lower() for t in real_logs["English Translation"] for g in t.split("+")}
     assert not real_glosses & {g.lower() for g in sim.GLOSSES}
     real_gloss_words = {w.strip("(),.") for g in real_glosses for w in g.replace(",", " ").split()}
-    invented = {w.strip("()") for w in sim._NOUNS + sim._ADJECTIVES + sim._QUALIFIERS}
+    invented = {w.strip("()") for w in tables._NOUNS + tables._ADJECTIVES + tables._QUALIFIERS}
     assert not real_gloss_words & invented
     fake_ids = set(pd.read_csv(simulated / "train_log.csv")["object_id"])
     assert not fake_ids & set(real_logs["object_id"])

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from mallorn_tde import simulate as sim
+from mallorn_tde.simulate import models, observe
 from mallorn_tde.constants import (
     EFF_WAVELENGTH_AA,
     FILTERS,
@@ -217,7 +218,7 @@ def test_class_mix_and_tdes_over_splits(medium):
 
 
 def _params(name, n=1, seed=0):
-    return sim._transient_params(name, n, np.random.default_rng(seed))
+    return models._transient_params(name, n, np.random.default_rng(seed))
 
 
 def _median_params(name, n=400, seed=0):
@@ -301,7 +302,7 @@ def test_agn_vary_across_the_survey_and_sne_do_not(medium):
     assert det[spec == "AGN"].median() > 1000
     assert det[spec == "SN Ia"].median() < 300
     # AGN: redshifts up to ~4, variability amplitude within 0.1-0.3 mag
-    p = sim._agn_params(np.array([0.5, 3.0]), np.random.default_rng(0))
+    p = models._agn_params(np.array([0.5, 3.0]), np.random.default_rng(0))
     assert np.all((p["sigma"] >= 0.1) & (p["sigma"] <= 0.3)) and np.all((p["tau"] >= 100) & (p["tau"] <= 1000))
 
 
@@ -320,7 +321,7 @@ def test_dust_cosmology_and_time_dilation():
     half = [t[np.argmax(c < c[0] / 2)] - 62000.0 for c in curves]
     assert half[1] / half[0] == pytest.approx(1.5 / 1.1, rel=0.01)  # time dilation by (1+z)
     dm = sim.COSMOLOGY.distmod(z).value
-    sed = [sim._sed_ratio(np.array([EFF_WAVELENGTH_AA["r"] / (1 + zz)]), p["T_pk"][:1], np.zeros(1))[0] for zz in z]
+    sed = [models._sed_ratio(np.array([EFF_WAVELENGTH_AA["r"] / (1 + zz)]), p["T_pk"][:1], np.zeros(1))[0] for zz in z]
     expected = (1.5 / 1.1) * 10 ** (-0.4 * (dm[1] - dm[0])) * sed[1] / sed[0]
     assert curves[1][0] / curves[0][0] == pytest.approx(expected, rel=1e-6)  # distance and bandwidth
 
@@ -330,8 +331,8 @@ def test_milky_way_dust_dims_fluxes(tmp_path):
     rng1, rng2 = np.random.default_rng(4), np.random.default_rng(4)
     labels = np.array(["TDE", "SN Ia"], dtype=object)
     z = np.array([0.3, 0.3])
-    clear, _ = sim._attempt(labels, z, np.array([0.0, 0.0]), 0.0, rng1)
-    dusty, _ = sim._attempt(labels, z, np.array([0.5, 0.5]), 0.0, rng2)
+    clear, _ = observe._attempt(labels, z, np.array([0.0, 0.0]), 0.0, rng1)
+    dusty, _ = observe._attempt(labels, z, np.array([0.5, 0.5]), 0.0, rng2)
     ratio = dusty["flux"][clear["flux"] != 0] / clear["flux"][clear["flux"] != 0]
     band = clear["band"][clear["flux"] != 0]
     expected = 10 ** (-0.4 * sim.EXTINCTION_PER_AV[band] * 3.1 * 0.5)

@@ -32,10 +32,12 @@ DECLINE_EXP, DECLINE_POWER, DECLINE_PLATEAU = 0, 1, 2
 
 
 def _u(rng, lo, hi, n):
+    """n uniform draws in [lo, hi)."""
     return rng.uniform(lo, hi, n)
 
 
 def _n(rng, mu, sd, n, lo=-np.inf, hi=np.inf):
+    """n normal draws (mean mu, standard deviation sd) clipped to [lo, hi]; the cadence draws with it too."""
     return np.clip(rng.normal(mu, sd, n), lo, hi)
 
 
