@@ -1,12 +1,27 @@
-"""Realism of the simulated data set, measured against the team's copy of the real MALLORN data.
+"""mallorn_tde.simulate.realism, and the realism of the simulated data set against the real MALLORN data.
 
-Skips when ../shared/mallorn is absent. Run with `-s` to see the side-by-side table (docs/simulator.md keeps
-a copy).
+The statistics and the comparison table are tested on a small simulated set; the comparison with the team's
+copy of the real data skips when ../shared/mallorn is absent. Run with `-s` to see the side-by-side table
+(docs/simulator.md keeps a copy).
 """
 
 import pandas as pd
 import pytest
 from mallorn_tde import simulate as sim
+from mallorn_tde.simulate import tables
+
+
+def test_summary_statistics_and_compare_table(tmp_path):
+    sim.simulate_dataset(tmp_path, n_splits=3, train_per_split=20, test_per_split=10, seed=5)
+    stats = sim.summary_statistics(tmp_path)
+    assert set(sim.TOLERANCES) <= set(stats)
+    assert stats["negative test Z count"] == 1
+    table = sim.compare_table(stats, stats)
+    assert list(table.columns) == ["statistic", "real", "simulated", "tolerance", "ok"] and table["ok"].all()
+    worse = dict(stats, **{"median EBV": stats["median EBV"] * 2})
+    assert not sim.compare_table(stats, worse).set_index("statistic").loc["median EBV", "ok"]
+    assert "| statistic |" in sim.table_markdown(table)
+
 
 # A few thousand objects: large enough for stable statistics, small enough for well under a minute.
 REALISM_SET = dict(n_splits=20, train_per_split=100, test_per_split=100, seed=20261129)
@@ -37,7 +52,7 @@ def test_invented_names_share_nothing_with_the_real_data(real_data, simulated):
     real_glosses = {g.strip().lower() for t in real_logs["English Translation"] for g in t.split("+")}
     assert not real_glosses & {g.lower() for g in sim.GLOSSES}
     real_gloss_words = {w.strip("(),.") for g in real_glosses for w in g.replace(",", " ").split()}
-    invented = {w.strip("()") for w in sim._NOUNS + sim._ADJECTIVES + sim._QUALIFIERS}
+    invented = {w.strip("()") for w in tables._NOUNS + tables._ADJECTIVES + tables._QUALIFIERS}
     assert not real_gloss_words & invented
     fake_ids = set(pd.read_csv(simulated / "train_log.csv")["object_id"])
     assert not fake_ids & set(real_logs["object_id"])

@@ -233,7 +233,7 @@ def test_edit_of_the_model_module_reruns_the_model_and_the_report_only(run):
 
 
 # (features/gp.py is code of the report's lightcurve figures, which draw the GP, even when gp is not a set.)
-@pytest.mark.parametrize("module", ["features/lightcurve.py", "simulate.py", "sources.py", "runlock.py"])
+@pytest.mark.parametrize("module", ["features/lightcurve.py", "simulate/models.py", "sources.py", "runlock.py"])
 def test_edit_of_code_that_no_job_runs_reruns_nothing(run, module):
     append_comment(run / PACKAGE / module)
     assert pending(run) == set()

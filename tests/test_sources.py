@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 from mallorn_tde.sources import SCRIPTS_DIR, code_digest, source_files
@@ -91,3 +93,17 @@ def test_every_script_resolves():
     for script in sorted(SCRIPTS_DIR.glob("*.py")):
         files = source_files(script.name)
         assert script in files and all(f.is_file() for f in files)
+
+
+def test_the_simulate_rule_follows_the_simulator_package(tmp_path):
+    """The workflow's own tree: the simulator is a package whose modules import each other relatively; all of
+    them are code of the simulate rule, and an edit of one deep inside changes the rule's digest."""
+    root = Path(shutil.copytree(SCRIPTS_DIR, tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__")))
+    package = root / "mallorn_tde" / "simulate"
+    modules = {f"mallorn_tde/simulate/{p.name}" for p in package.glob("*.py")}
+    assert len(modules) > 1 and modules <= set(names(source_files("simulate_data.py", root=root), root))
+    before = code_digest("simulate_data.py", root=root)
+    with open(package / "models.py", "a") as handle:
+        handle.write("# an edit\n")
+    code_digest.cache_clear()
+    assert code_digest("simulate_data.py", root=root) != before
