@@ -37,7 +37,9 @@ from mallorn_tde.selection import feature_matrix  # noqa: E402
 
 def summary(oof: pd.DataFrame) -> dict:
     pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
-    folds = [classification_summary(p["target"], p["prediction"], p["probability"])["f1"] for _, p in oof.groupby("fold")]
+    folds = [
+        classification_summary(p["target"], p["prediction"], p["probability"])["f1"] for _, p in oof.groupby("fold")
+    ]
     return {**pooled, "fold_mean": float(np.mean(folds)), "fold_std": float(np.std(folds, ddof=1))}
 
 
@@ -81,9 +83,15 @@ def main() -> None:
     parser.add_argument("--photo", type=Path, required=True)
     args = parser.parse_args()
     results = {
-        "spec -> spec (spectroscopic run's own OOF)": summary(pd.read_csv(args.spec / "results/cv/oof_probabilities.csv")),
-        "spec -> photo (spectroscopic training, test-like held-out features)": summary(spec_to_photo(args.spec, args.photo)),
-        "photo -> photo (photometric run's own OOF)": summary(pd.read_csv(args.photo / "results/cv/oof_probabilities.csv")),
+        "spec -> spec (spectroscopic run's own OOF)": summary(
+            pd.read_csv(args.spec / "results/cv/oof_probabilities.csv")
+        ),
+        "spec -> photo (spectroscopic training, test-like held-out features)": summary(
+            spec_to_photo(args.spec, args.photo)
+        ),
+        "photo -> photo (photometric run's own OOF)": summary(
+            pd.read_csv(args.photo / "results/cv/oof_probabilities.csv")
+        ),
     }
     print("| training -> held-out redshifts | pooled OOF F1 | per fold mean ± sd | AP |")
     print("|---|---:|---:|---:|")

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from mallorn_tde.catalog import build_catalog, luminosity_distances, photometric_like, split_catalog
 from mallorn_tde.constants import FILTERS
 from mallorn_tde.ingest import (

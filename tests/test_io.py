@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from mallorn_tde.io import read_table, write_table
 
 

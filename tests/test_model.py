@@ -10,6 +10,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+
 from mallorn_tde.evaluation import best_threshold
 from mallorn_tde.model import (
     CLASSES,
@@ -186,8 +187,14 @@ def test_study_name_changes_with_problem():
 
 def test_fit_predict_orders_columns_like_training():
     X, y = problem()
-    params = {"learning_rate": 0.1, "num_boost_round": 50, "num_leaves": 7, "min_child_samples": 5,
-              "bagging_fraction": 0.9, "bagging_freq": 1}
+    params = {
+        "learning_rate": 0.1,
+        "num_boost_round": 50,
+        "num_leaves": 7,
+        "min_child_samples": 5,
+        "bagging_fraction": 0.9,
+        "bagging_freq": 1,
+    }
     booster = fit(X, y, params, seed=1, threads=1)
     p = predict(booster, X)
     assert p == pytest.approx(predict(booster, X[X.columns[::-1]]))

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from mallorn_tde.sources import SCRIPTS_DIR, code_digest, source_files
 
 

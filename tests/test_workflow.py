@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
 from workflow_helpers import REPO, SNAKEMAKE, TINY_CONFIG, copy_workflow, job_counts, snakemake
 
@@ -24,7 +23,8 @@ def test_snakefmt_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def expected_shape(n_splits, n_folds, n_sets=len(DEFAULT_SETS)):
+def expected_shape(n_splits, n_folds, n_sets=None):
+    n_sets = len(DEFAULT_SETS) if n_sets is None else n_sets
     return {
         "catalog": 2 * n_splits,
         "ingest": 2 * n_splits,

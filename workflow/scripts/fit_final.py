@@ -12,7 +12,9 @@ with logged(snakemake.log[0]) as log:
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     with open(snakemake.input.tuning) as handle:
         tuning = json.load(handle)
-    booster = fit(X, class_labels(train, snakemake.params.objective), tuning["params"], snakemake.params.seed, snakemake.threads)
+    booster = fit(
+        X, class_labels(train, snakemake.params.objective), tuning["params"], snakemake.params.seed, snakemake.threads
+    )
     log.info("final model: %d objects, %d features, %d trees", len(X), X.shape[1], booster.num_trees())
     booster.save_model(snakemake.output.model)
     feature_importance(booster).to_csv(snakemake.output.importance, index=False, float_format="%.6g")

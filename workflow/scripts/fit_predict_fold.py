@@ -30,5 +30,11 @@ with logged(snakemake.log[0]) as log:
             "prediction": (proba >= tuning["threshold"]).astype(int),
         }
     )
-    log.info("%s: %d held-out objects, %d predicted TDE at threshold %.4f", scope, len(oof), oof["prediction"].sum(), tuning["threshold"])
+    log.info(
+        "%s: %d held-out objects, %d predicted TDE at threshold %.4f",
+        scope,
+        len(oof),
+        oof["prediction"].sum(),
+        tuning["threshold"],
+    )
     oof.to_csv(snakemake.output[0], index=False, float_format="%.10g")

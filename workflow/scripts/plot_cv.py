@@ -1,4 +1,4 @@
-"""Draw the cross-validation figures of the report: precision-recall, F1 against threshold, confusions, scores by class."""
+"""The report's cross-validation figures: precision-recall, F1 against threshold, confusions, scores by class."""
 
 import json
 

@@ -34,7 +34,10 @@ with logged(snakemake.log[0]) as log:
             )
             title = f"{row.object_id}\nP(TDE) {probability_text(row.probability)}, z {meta['Z']:.3f}"
             if side == "train":
-                title = f"{row.object_id} ({meta['SpecType']})\nout-of-fold P(TDE) {probability_text(row.probability)} (fold {row.fold}), z {meta['Z']:.3f}"
+                title = (
+                    f"{row.object_id} ({meta['SpecType']})\nout-of-fold P(TDE) {probability_text(row.probability)} "
+                    f"(fold {row.fold}), z {meta['Z']:.3f}"
+                )
             panels.append((view, title))
             log.info(
                 "%s: %s, %d observations, model %s", name, row.object_id, len(view["t"]), view["model"] is not None

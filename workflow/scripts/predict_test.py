@@ -17,8 +17,15 @@ with logged(snakemake.log[0]) as log:
     with open(snakemake.input.metrics) as handle:
         threshold = json.load(handle)["threshold"]
     proba = pd.Series(predict(booster, feature_matrix(test)), index=test.index, name="probability")
-    order = pd.read_csv(snakemake.input.sample_submission[0])["object_id"] if snakemake.input.sample_submission else None
+    order = (
+        pd.read_csv(snakemake.input.sample_submission[0])["object_id"] if snakemake.input.sample_submission else None
+    )
     submission, probabilities = submission_table(proba, threshold, order)
-    log.info("%d test objects, %d predicted TDE at threshold %.4f", len(submission), submission["prediction"].sum(), threshold)
+    log.info(
+        "%d test objects, %d predicted TDE at threshold %.4f",
+        len(submission),
+        submission["prediction"].sum(),
+        threshold,
+    )
     probabilities.to_csv(snakemake.output.probabilities, index=False, float_format="%.10g")
     submission.to_csv(snakemake.output.submission, index=False)

@@ -17,7 +17,12 @@ with logged(snakemake.log[0]) as log:
         with open(path) as handle:
             thresholds[Path(path).parent.name] = json.load(handle)["threshold"]
     metrics = cv_metrics(oof, n_features, thresholds)
-    log.info("pooled out-of-fold F1 %.4f (fold mean %.4f +- %.4f)", metrics["f1"], metrics["f1_fold_mean"], metrics["f1_fold_std"])
+    log.info(
+        "pooled out-of-fold F1 %.4f (fold mean %.4f +- %.4f)",
+        metrics["f1"],
+        metrics["f1_fold_mean"],
+        metrics["f1_fold_std"],
+    )
     oof.to_csv(snakemake.output.oof, index=False, float_format="%.10g")
     with open(snakemake.output.metrics, "w") as handle:
         json.dump(metrics, handle, indent=2, sort_keys=True)

@@ -100,7 +100,9 @@ def classification_summary(y_true, y_pred, proba) -> dict:
     }
 
 
-def bootstrap_f1_interval(y_true, y_pred, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+def bootstrap_f1_interval(
+    y_true, y_pred, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
     """Percentile bootstrap interval of F1: objects resampled with replacement, predictions kept as they are."""
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(y_pred, dtype=int)

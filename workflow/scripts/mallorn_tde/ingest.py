@@ -101,8 +101,7 @@ def _numeric(df: pd.DataFrame, column: str, path, *, allow_empty: bool) -> pd.Se
         )
     if not allow_empty and raw.isna().any():
         raise InputError(
-            f"{path}: column '{column}' has empty values for object(s) "
-            f"{format_ids(df.loc[raw.isna(), 'object_id'])}"
+            f"{path}: column '{column}' has empty values for object(s) {format_ids(df.loc[raw.isna(), 'object_id'])}"
         )
     return values.astype(float)
 

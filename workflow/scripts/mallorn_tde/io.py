@@ -57,4 +57,3 @@ def write_lines(lines, path) -> None:
 
 def read_folds(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
-

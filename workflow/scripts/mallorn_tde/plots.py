@@ -99,7 +99,7 @@ def f1_threshold_figure(oof: pd.DataFrame, metrics: dict):
         ls="--",
         label=f"chosen threshold {threshold:.4f} (F1 here {metrics['f1_at_pooled_threshold']:.3f})",
     )
-    for k, value in sorted(metrics.get("fold_thresholds", {}).items()):
+    for _fold, value in sorted(metrics.get("fold_thresholds", {}).items()):
         ax.axvline(np.clip(value, P_LOW, P_HIGH), color="C3", lw=0.6, alpha=0.5, ymax=0.06)
     if metrics.get("fold_thresholds"):
         ax.plot([], [], color="C3", lw=0.6, alpha=0.5, label="outer folds' own thresholds (ticks)")

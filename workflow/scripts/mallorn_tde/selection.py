@@ -101,9 +101,11 @@ def select(X: pd.DataFrame, y: pd.Series, settings: dict):
         raise ValueError(f"selection.tested must be one of {TESTED}, got {settings['tested']!r}")
     tested = [c for c in X.columns if settings["tested"] == "all" or is_generic(c)]
     kept = [c for c in X.columns if c not in set(tested)]
-    chosen, table = select_features(
-        X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0)
-    ) if tested else ([], pd.DataFrame(columns=["feature", "type", "p_value", "relevant"]))
+    chosen, table = (
+        select_features(X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0))
+        if tested
+        else ([], pd.DataFrame(columns=["feature", "type", "p_value", "relevant"]))
+    )
     chosen = set(chosen) | set(kept)
     return [c for c in X.columns if c in chosen], table
 

@@ -22,6 +22,7 @@ AB_ZERO_POINT_UJY = 23.9  # AB magnitude of 1 microjansky
 
 NU_OBS = np.array([C / (EFF_WAVELENGTH_AA[f] * 1e-8) for f in FILTERS])  # Hz, effective frequency per filter
 
+
 def batch_linfit(X: np.ndarray, y: np.ndarray):
     """Least-squares line y = a + b x for every row of X (shape (G, n)); returns slope b, SSE."""
     xm = X.mean(axis=1, keepdims=True)
@@ -99,4 +100,3 @@ def flux_to_color(fa: float, ea: float, fb: float, eb: float, min_snr: float = C
     if not (fa >= min_snr * ea and fb >= min_snr * eb and fa > 0 and fb > 0):
         return np.nan
     return float(-2.5 * np.log10(fa / fb))
-

@@ -80,7 +80,9 @@ def _names() -> list[str]:
     for f in FRACTION_BANDS:
         names += [f"frac_peak_{f}_{_epoch_tag(d)}" for d in FRACTION_EPOCHS]
     for d in REST_COLOR_EPOCHS:
-        names += [f"rest_color_{int(a)}_{int(b)}_{_epoch_tag(d)}" for a, b in zip(REST_WAVELENGTHS, REST_WAVELENGTHS[1:])]
+        names += [
+            f"rest_color_{int(a)}_{int(b)}_{_epoch_tag(d)}" for a, b in zip(REST_WAVELENGTHS, REST_WAVELENGTHS[1:])
+        ]
     names += [f"decline_loglog_{f}" for f in DECLINE_BANDS]
     return names
 

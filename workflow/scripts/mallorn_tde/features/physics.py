@@ -280,5 +280,3 @@ def physics_block(p: Prepared) -> pd.DataFrame:
                 if q > s:
                     _physics_one(p.t[s:q], p.f[s:q], p.e[s:q], p.band[s:q], p.z[i], dist[i], dm[i], out[i])
     return pd.DataFrame(out, columns=[f"physics__{n}" for n in PHYSICS_FEATURES])
-
-

@@ -80,7 +80,7 @@ def _run_tsfresh(df: pd.DataFrame, settings: str, n_jobs: int) -> pd.DataFrame:
             )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _tsfresh_suffixes(settings: str) -> tuple[str, ...]:
     """The feature names tsfresh produces for one series kind (data independent), in tsfresh order."""
     rng = np.random.default_rng(0)
@@ -103,5 +103,3 @@ def tsfresh_block(p: Prepared, settings: str, n_jobs: int) -> pd.DataFrame:
     res = res.reindex(index=np.arange(p.n_obj), columns=names)
     res.columns = [f"tsfresh__{c}" for c in names]
     return res
-
-
