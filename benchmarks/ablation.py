@@ -176,7 +176,7 @@ def extraction_cpu(where: dict[str, Path], sets: list[str]) -> float:
 
 
 def modelling_cpu(run: Path) -> float:
-    """CPU seconds of the run's own jobs (merge, folds, select, tune, fit, metrics) from their benchmark files."""
+    """CPU seconds of the run's own jobs (merge, folds, select_features, tune, fits, metrics), from their benchmarks."""
     total = 0.0
     for path in (run / "results/benchmarks").rglob("*.tsv"):
         if "extract" not in path.parts and "ingest" not in path.parts:

@@ -83,9 +83,9 @@ def test_missing_entry_point_is_an_error(tree):
 
 def test_each_feature_set_is_code_of_its_own_extraction_only():
     """The workflow's own tree: a set's module is imported by name, so it counts only where the rule names it."""
-    plain = names(source_files("extract_features.py"), SCRIPTS_DIR)
+    plain = names(source_files("extract.py"), SCRIPTS_DIR)
     assert not any(name.endswith(("/gp.py", "/physics.py", "/tsfresh.py", "/lightcurve.py")) for name in plain)
-    gp = names(source_files("extract_features.py", "mallorn_tde/features/gp.py"), SCRIPTS_DIR)
+    gp = names(source_files("extract.py", "mallorn_tde/features/gp.py"), SCRIPTS_DIR)
     assert "mallorn_tde/features/gp.py" in gp and "mallorn_tde/features/fits.py" in gp
     assert "mallorn_tde/features/physics.py" not in gp
 
@@ -102,9 +102,9 @@ def test_the_simulate_rule_follows_the_simulator_package(tmp_path):
     root = Path(shutil.copytree(SCRIPTS_DIR, tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__")))
     package = root / "mallorn_tde" / "simulate"
     modules = {f"mallorn_tde/simulate/{p.name}" for p in package.glob("*.py")}
-    assert len(modules) > 1 and modules <= set(names(source_files("simulate_data.py", root=root), root))
-    before = code_digest("simulate_data.py", root=root)
+    assert len(modules) > 1 and modules <= set(names(source_files("simulate.py", root=root), root))
+    before = code_digest("simulate.py", root=root)
     with open(package / "models.py", "a") as handle:
         handle.write("# an edit\n")
     code_digest.cache_clear()
-    assert code_digest("simulate_data.py", root=root) != before
+    assert code_digest("simulate.py", root=root) != before

@@ -23,7 +23,7 @@ def expected_shape(n_splits, n_folds, n_sets=None):
         "extract": 2 * n_splits * n_sets,
         "merge": 2,
         "folds": 1,
-        "select": n_folds + 1,
+        "select_features": n_folds + 1,
         "tune": n_folds + 1,
         "fit_predict_fold": n_folds,
         "metrics": 1,

@@ -162,7 +162,7 @@ def extraction_settings(wildcards):
 
 def extract_code(wildcards):
     """Code of one set's extraction: the script, what it imports, and the set's own module (imported by name)."""
-    return code_digest("extract_features.py", f"mallorn_tde/features/{wildcards.set}.py")
+    return code_digest("extract.py", f"mallorn_tde/features/{wildcards.set}.py")
 
 
 def scope_folds(wildcards):

@@ -15,9 +15,9 @@ rule folds:
         runtime=5,
     params:
         cv=config["cv"],
-        code=code_digest("assign_folds.py"),
+        code=code_digest("folds.py"),
     script:
-        "../scripts/assign_folds.py"
+        "../scripts/folds.py"
 
 
 rule fit_predict_fold:
@@ -71,6 +71,6 @@ rule metrics:
         mem_mb=2000,
         runtime=5,
     params:
-        code=code_digest("summarize_metrics.py"),
+        code=code_digest("metrics.py"),
     script:
-        "../scripts/summarize_metrics.py"
+        "../scripts/metrics.py"

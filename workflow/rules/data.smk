@@ -20,9 +20,9 @@ rule catalog:
     params:
         redshift=config["redshift"],
         rows=catalog_digest,
-        code=code_digest("build_catalog.py"),
+        code=code_digest("catalog.py"),
     script:
-        "../scripts/build_catalog.py"
+        "../scripts/catalog.py"
 
 
 rule ingest:
@@ -43,6 +43,6 @@ rule ingest:
         runtime=10,
     params:
         log_file=side_log,
-        code=code_digest("ingest_split.py"),
+        code=code_digest("ingest.py"),
     script:
-        "../scripts/ingest_split.py"
+        "../scripts/ingest.py"

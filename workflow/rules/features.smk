@@ -21,7 +21,7 @@ rule extract:
         settings=extraction_settings,
         code=extract_code,
     script:
-        "../scripts/extract_features.py"
+        "../scripts/extract.py"
 
 
 rule merge:
@@ -41,6 +41,6 @@ rule merge:
         mem_mb=4000,
         runtime=10,
     params:
-        code=code_digest("merge_features.py"),
+        code=code_digest("merge.py"),
     script:
-        "../scripts/merge_features.py"
+        "../scripts/merge.py"

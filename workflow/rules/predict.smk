@@ -50,6 +50,6 @@ rule predict:
         mem_mb=4000,
         runtime=10,
     params:
-        code=code_digest("predict_test.py"),
+        code=code_digest("predict.py"),
     script:
-        "../scripts/predict_test.py"
+        "../scripts/predict.py"

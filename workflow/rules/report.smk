@@ -74,9 +74,9 @@ rule metrics_table:
         mem_mb=1000,
         runtime=5,
     params:
-        code=code_digest("tabulate_metrics.py"),
+        code=code_digest("metrics_table.py"),
     script:
-        "../scripts/tabulate_metrics.py"
+        "../scripts/metrics_table.py"
 
 
 rule candidates:
@@ -106,9 +106,9 @@ rule candidates:
         runtime=10,
     params:
         candidates={"min_rows": config["report"]["table_rows"], "drivers": 3, "top_features": 5},
-        code=code_digest("rank_candidates.py"),
+        code=code_digest("candidates.py"),
     script:
-        "../scripts/rank_candidates.py"
+        "../scripts/candidates.py"
 
 
 rule plot_lightcurves:
@@ -223,9 +223,9 @@ rule data_summary:
         runtime=5,
     params:
         dpi=100,
-        code=code_digest("summarize_data.py"),
+        code=code_digest("data_summary.py"),
     script:
-        "../scripts/summarize_data.py"
+        "../scripts/data_summary.py"
 
 
 # The benchmark files are read from their folder, not declared as inputs: a job's benchmark is not needed to
@@ -257,6 +257,6 @@ rule runtime:
         benchmarks="results/benchmarks",
         # The report's own rules may run beside this one: leave them out, so the table is the same every time.
         exclude=REPORT_RULES,
-        code=code_digest("summarize_runtime.py"),
+        code=code_digest("runtime.py"),
     script:
-        "../scripts/summarize_runtime.py"
+        "../scripts/runtime.py"

@@ -1,4 +1,4 @@
-rule select:
+rule select_features:
     input:
         features="results/features/train.parquet",
         folds=scope_folds,
@@ -6,9 +6,9 @@ rule select:
         selected="results/model/{scope}/selected_features.txt",
         relevance="results/model/{scope}/relevance.tsv",
     log:
-        "results/logs/select/{scope}.log",
+        "results/logs/select_features/{scope}.log",
     benchmark:
-        "results/benchmarks/select/{scope}.tsv"
+        "results/benchmarks/select_features/{scope}.tsv"
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -20,6 +20,6 @@ rule simulate:
         runtime=20,
     params:
         simulate=config["simulate"],
-        code=code_digest("simulate_data.py"),
+        code=code_digest("simulate.py"),
     script:
-        "../scripts/simulate_data.py"
+        "../scripts/simulate.py"

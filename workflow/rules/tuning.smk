@@ -23,6 +23,6 @@ rule tune:
         tuning=config["tuning"],
         objective=config["model"]["objective"],
         storage="results/optuna/{scope}.journal",
-        code=code_digest("tune_model.py"),
+        code=code_digest("tune.py"),
     script:
-        "../scripts/tune_model.py"
+        "../scripts/tune.py"
