@@ -20,7 +20,6 @@ Prints pooled F1, per-fold mean +- sd and AP of each.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow" / "scripts"))
 
 from mallorn_tde.evaluation import classification_summary, held_out_ids, training_ids  # noqa: E402
-from mallorn_tde.io import read_folds, read_lines, read_table  # noqa: E402
+from mallorn_tde.io import read_folds, read_json, read_lines, read_table  # noqa: E402
 from mallorn_tde.model import class_labels, fit, predict  # noqa: E402
 from mallorn_tde.selection import feature_matrix  # noqa: E402
 
@@ -58,7 +57,7 @@ def spec_to_photo(spec: Path, photo: Path) -> pd.DataFrame:
     for k in sorted(folds["fold"].unique()):
         scope = f"fold_{k}"
         selected = read_lines(spec / f"results/model/{scope}/selected_features.txt")
-        tuning = json.loads((spec / f"results/model/{scope}/tuning.json").read_text())
+        tuning = read_json(spec / f"results/model/{scope}/tuning.json")
         train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)
         X_train = feature_matrix(train_spec.loc[train_ids])[selected]
         booster = fit(X_train, class_labels(train_spec.loc[train_ids], objective), tuning["params"], seed, 1)

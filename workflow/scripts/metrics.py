@@ -1,21 +1,17 @@
 """Pool the out-of-fold predictions into metrics.json, with how each number was obtained."""
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from mallorn_tde.evaluation import cv_metrics
-from mallorn_tde.io import read_lines
+from mallorn_tde.io import read_json, read_lines, write_json
 from mallorn_tde.logs import logged
 
 with logged(snakemake.log[0]) as log:
     oof = pd.concat([pd.read_csv(p) for p in snakemake.input.oof]).sort_values("object_id", kind="mergesort")
     n_features = {Path(p).parent.name: len(read_lines(p)) for p in snakemake.input.selected}
-    thresholds = {}
-    for path in snakemake.input.tuning:
-        with open(path) as handle:
-            thresholds[Path(path).parent.name] = json.load(handle)["threshold"]
+    thresholds = {Path(p).parent.name: read_json(p)["threshold"] for p in snakemake.input.tuning}
     metrics = cv_metrics(oof, n_features, thresholds)
     log.info(
         "pooled out-of-fold F1 %.4f (fold mean %.4f +- %.4f)",
@@ -24,5 +20,4 @@ with logged(snakemake.log[0]) as log:
         metrics["f1_fold_std"],
     )
     oof.to_csv(snakemake.output.oof, index=False, float_format="%.10g")
-    with open(snakemake.output.metrics, "w") as handle:
-        json.dump(metrics, handle, indent=2, sort_keys=True)
+    write_json(metrics, snakemake.output.metrics)

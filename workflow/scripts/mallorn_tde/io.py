@@ -1,6 +1,8 @@
-"""Reading and writing the workflow's intermediate tables."""
+"""Reading and writing the workflow's intermediate files: tables, lists of names, fold tables and JSON."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -57,3 +59,14 @@ def write_lines(lines, path) -> None:
 
 def read_folds(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
+
+
+def read_json(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def write_json(value, path) -> None:
+    """Indented, keys sorted: a file that is the same for the same value, and that a reader can diff."""
+    with open(path, "w") as handle:
+        json.dump(value, handle, indent=2, sort_keys=True)
