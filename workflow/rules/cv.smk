@@ -1,8 +1,8 @@
 rule folds:
     input:
-        "results/features/train.parquet",
+        TRAIN_FEATURES,
     output:
-        "results/cv/folds.tsv",
+        FOLD_TABLE,
     log:
         "results/logs/folds.log",
     benchmark:
@@ -20,18 +20,21 @@ rule folds:
         "../scripts/folds.py"
 
 
+# One job per outer fold (scope fold_k): the model of its training part predicts its held-out objects.
 rule fit_predict_fold:
     input:
-        features="results/features/train.parquet",
-        folds="results/cv/folds.tsv",
-        selected="results/model/fold_{fold}/selected_features.txt",
-        tuning="results/model/fold_{fold}/tuning.json",
+        features=TRAIN_FEATURES,
+        folds=FOLD_TABLE,
+        selected=SELECTED,
+        tuning=TUNING,
     output:
-        "results/cv/fold_{fold}/oof.csv",
+        "results/cv/{scope}/oof.csv",
     log:
-        "results/logs/fit_predict_fold/fold_{fold}.log",
+        "results/logs/fit_predict_fold/{scope}.log",
     benchmark:
-        "results/benchmarks/fit_predict_fold/fold_{fold}.tsv"
+        "results/benchmarks/fit_predict_fold/{scope}.tsv"
+    wildcard_constraints:
+        scope=FOLD_SCOPE_PATTERN,
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -48,9 +51,9 @@ rule fit_predict_fold:
 
 rule metrics:
     input:
-        oof=expand("results/cv/fold_{fold}/oof.csv", fold=FOLDS),
-        selected=expand("results/model/{scope}/selected_features.txt", scope=SCOPES),
-        tuning=expand("results/model/fold_{fold}/tuning.json", fold=FOLDS),
+        oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
+        selected=expand(SELECTED, scope=SCOPES),
+        tuning=expand(TUNING, scope=FOLD_SCOPES),
     output:
         metrics=report(
             "results/metrics.json",

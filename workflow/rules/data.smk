@@ -6,7 +6,7 @@ rule catalog:
     input:
         unpack(log_inputs),
     output:
-        "results/catalog/{side}/{split}.parquet",
+        CATALOG,
     log:
         "results/logs/catalog/{side}/{split}.log",
     benchmark:
@@ -28,9 +28,9 @@ rule catalog:
 rule ingest:
     input:
         lightcurves=lightcurve_file,
-        catalog="results/catalog/{side}/{split}.parquet",
+        catalog=CATALOG,
     output:
-        "results/lightcurves/{side}/{split}.parquet",
+        LIGHTCURVES,
     log:
         "results/logs/ingest/{side}/{split}.log",
     benchmark:

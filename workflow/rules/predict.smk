@@ -1,8 +1,8 @@
 rule fit_final:
     input:
-        features="results/features/train.parquet",
-        selected="results/model/final/selected_features.txt",
-        tuning="results/model/final/tuning.json",
+        features=TRAIN_FEATURES,
+        selected=SELECTED.format(scope=FINAL_SCOPE),
+        tuning=TUNING.format(scope=FINAL_SCOPE),
     output:
         model="results/model/final/model.txt",
         importance="results/model/final/importance.csv",
@@ -26,9 +26,9 @@ rule fit_final:
 
 rule predict:
     input:
-        model="results/model/final/model.txt",
-        features="results/features/test.parquet",
-        metrics="results/metrics.json",
+        model=rules.fit_final.output.model,
+        features=TEST_FEATURES,
+        metrics=rules.metrics.output.metrics,
         sample_submission=sample_submission,
     output:
         submission=report(

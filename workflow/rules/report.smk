@@ -3,9 +3,9 @@
 # figures fit one GP per object shown), and all of them are in `rule all`, so a run leaves the report ready.
 rule plot_cv:
     input:
-        oof="results/cv/oof_probabilities.csv",
-        metrics="results/metrics.json",
-        train="results/features/train.parquet",
+        oof=rules.metrics.output.oof,
+        metrics=rules.metrics.output.metrics,
+        train=TRAIN_FEATURES,
     output:
         precision_recall=report(
             "results/report/precision_recall.png",
@@ -54,7 +54,7 @@ rule plot_cv:
 
 rule metrics_table:
     input:
-        "results/metrics.json",
+        rules.metrics.output.metrics,
     output:
         report(
             "results/report/metrics.html",
@@ -81,11 +81,11 @@ rule metrics_table:
 
 rule candidates:
     input:
-        probabilities="results/test_probabilities.csv",
-        features="results/features/test.parquet",
-        model="results/model/final/model.txt",
-        importance="results/model/final/importance.csv",
-        metrics="results/metrics.json",
+        probabilities=rules.predict.output.probabilities,
+        features=TEST_FEATURES,
+        model=rules.fit_final.output.model,
+        importance=rules.fit_final.output.importance,
+        metrics=rules.metrics.output.metrics,
     output:
         report(
             "results/report/candidates.html",
@@ -113,12 +113,12 @@ rule candidates:
 
 rule plot_lightcurves:
     input:
-        probabilities="results/test_probabilities.csv",
-        oof="results/cv/oof_probabilities.csv",
-        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
-        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
-        train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
-        test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
+        probabilities=rules.predict.output.probabilities,
+        oof=rules.metrics.output.oof,
+        train_catalog=expand(CATALOG, side="train", split=SPLITS),
+        test_catalog=expand(CATALOG, side="test", split=SPLITS),
+        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
     output:
         candidates=report(
             "results/report/lightcurves_candidates.png",
@@ -163,7 +163,7 @@ rule plot_lightcurves:
 
 rule plot_importance:
     input:
-        "results/model/final/importance.csv",
+        rules.fit_final.output.importance,
     output:
         report(
             "results/report/feature_importance.png",
@@ -192,10 +192,10 @@ rule plot_importance:
 
 rule data_summary:
     input:
-        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
-        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
-        train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
-        test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
+        train_catalog=expand(CATALOG, side="train", split=SPLITS),
+        test_catalog=expand(CATALOG, side="test", split=SPLITS),
+        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
     output:
         table=report(
             "results/report/data_summary.html",
@@ -233,8 +233,8 @@ rule data_summary:
 # the pipeline's last outputs, so the table is made (and remade) after every job it lists.
 rule runtime:
     input:
-        "results/submission.csv",
-        "results/metrics.json",
+        rules.predict.output.submission,
+        rules.metrics.output.metrics,
     output:
         report(
             "results/report/runtime.html",

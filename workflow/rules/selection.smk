@@ -1,9 +1,9 @@
 rule select_features:
     input:
-        features="results/features/train.parquet",
+        features=TRAIN_FEATURES,
         folds=scope_folds,
     output:
-        selected="results/model/{scope}/selected_features.txt",
+        selected=SELECTED,
         relevance="results/model/{scope}/relevance.tsv",
     log:
         "results/logs/select_features/{scope}.log",

@@ -1,13 +1,11 @@
 rule simulate:
     output:
-        train_log=f"{SIMULATED_DIR}/train_log.csv",
-        test_log=f"{SIMULATED_DIR}/test_log.csv",
-        sample_submission=f"{SIMULATED_DIR}/sample_submission.csv",
-        lightcurves=expand(
-            f"{SIMULATED_DIR}/{{split}}/{{side}}_full_lightcurves.csv",
-            split=SIMULATED_SPLITS,
-            side=SIDES,
-        ),
+        train_log=f"{SIMULATED_DIR}/{log_filename('train')}",
+        test_log=f"{SIMULATED_DIR}/{log_filename('test')}",
+        sample_submission=f"{SIMULATED_DIR}/{SAMPLE_SUBMISSION}",
+        lightcurves=[
+            f"{SIMULATED_DIR}/{split}/{lightcurve_filename(side)}" for split in SIMULATED_SPLITS for side in SIDES
+        ],
     log:
         "results/logs/simulate.log",
     benchmark:

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from mallorn_tde.constants import fold_number
 from mallorn_tde.evaluation import held_out_ids, training_ids
 from mallorn_tde.io import read_folds, read_json, read_lines, read_table
 from mallorn_tde.logs import logged
@@ -9,7 +10,7 @@ from mallorn_tde.model import class_labels, fit, predict
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
-    scope = f"fold_{snakemake.wildcards.fold}"
+    scope = snakemake.wildcards.scope
     table = read_table(snakemake.input.features)
     folds = read_folds(snakemake.input.folds)
     tuning = read_json(snakemake.input.tuning)
@@ -21,7 +22,7 @@ with logged(snakemake.log[0]) as log:
     oof = pd.DataFrame(
         {
             "object_id": test_ids,
-            "fold": int(snakemake.wildcards.fold),
+            "fold": fold_number(scope),
             "target": table.loc[test_ids, "target"].to_numpy(),
             "probability": proba,
             "prediction": (proba >= tuning["threshold"]).astype(int),

@@ -1,4 +1,8 @@
-"""Names and numbers of the MALLORN challenge layout, shared by the simulator, ingest and features."""
+"""Names, patterns and numbers shared across the workflow: the rules files (through common.smk), the scripts,
+the feature sets, ingest and the simulator each take them from here.
+
+Nothing here imports more than the standard library, so every job can import it for free.
+"""
 
 FILTERS = ("u", "g", "r", "i", "z", "y")
 
@@ -20,7 +24,15 @@ TRAIN_LOG_COLUMNS = ("object_id", "Z", "Z_err", "EBV", "SpecType", "English Tran
 TEST_LOG_COLUMNS = ("object_id", "Z", "Z_err", "EBV", "SpecType", "English Translation", "split")
 SUBMISSION_COLUMNS = ("object_id", "prediction")
 
+# The files of a data set in the challenge layout.
 SIDES = ("train", "test")
+SAMPLE_SUBMISSION = "sample_submission.csv"
+SPLIT_PATTERN = r"split_\d+"  # a split folder's name (any number of digits; the challenge has two)
+
+
+def log_filename(side: str) -> str:
+    """File name of one side's log in the data folder."""
+    return f"{side}_log.csv"
 
 
 def lightcurve_filename(side: str) -> str:
@@ -31,3 +43,28 @@ def lightcurve_filename(side: str) -> str:
 def split_name(i: int) -> str:
     """Folder name of split number i (1-based), e.g. split_07."""
     return f"split_{i:02d}"
+
+
+# Model-fitting scopes: one per outer cross-validation fold (fold_1 ... fold_K), and the final fit on every
+# training object. Scopes name folders (results/model/{scope}), Optuna journals and the keys of metrics.json.
+FINAL_SCOPE = "final"
+FOLD_PREFIX = "fold_"
+FOLD_SCOPE_PATTERN = rf"{FOLD_PREFIX}\d+"
+SCOPE_PATTERN = rf"{FOLD_SCOPE_PATTERN}|{FINAL_SCOPE}"
+
+
+def fold_scope(k: int) -> str:
+    """The scope of outer fold k."""
+    return f"{FOLD_PREFIX}{k}"
+
+
+def fold_number(scope: str) -> int:
+    """The outer fold k of the scope fold_k."""
+    if not scope.startswith(FOLD_PREFIX):
+        raise ValueError(f"{scope!r} is not the scope of an outer fold")
+    return int(scope.removeprefix(FOLD_PREFIX))
+
+
+def scope_names(n_folds: int) -> list[str]:
+    """Every scope of a run: one per outer fold, then the final fit."""
+    return [fold_scope(k) for k in range(1, n_folds + 1)] + [FINAL_SCOPE]
