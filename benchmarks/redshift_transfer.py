@@ -28,6 +28,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow" / "scripts"))
 
+from mallorn_tde.constants import fold_scope  # noqa: E402
 from mallorn_tde.evaluation import classification_summary, held_out_ids, training_ids  # noqa: E402
 from mallorn_tde.io import read_folds, read_json, read_lines, read_table  # noqa: E402
 from mallorn_tde.model import class_labels, fit, predict  # noqa: E402
@@ -55,7 +56,7 @@ def spec_to_photo(spec: Path, photo: Path) -> pd.DataFrame:
         raise SystemExit("the two runs have different outer folds")
     rows = []
     for k in sorted(folds["fold"].unique()):
-        scope = f"fold_{k}"
+        scope = fold_scope(k)
         selected = read_lines(spec / f"results/model/{scope}/selected_features.txt")
         tuning = read_json(spec / f"results/model/{scope}/tuning.json")
         train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)

@@ -42,10 +42,6 @@ def _logit_axis(ax, low: float, high: float):
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
-def _fold_names(metrics: dict) -> list[str]:
-    return sorted(metrics["per_fold"], key=lambda k: int(k.removeprefix("fold_")))
-
-
 def pr_curve_figure(oof: pd.DataFrame, metrics: dict):
     """The pooled out-of-fold precision-recall curve, each fold's curve, and the operating points."""
     fig, ax = plt.subplots(figsize=(7, 5.5))

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .constants import fold_number
+
 # Coarse classes for summaries, as the multiclass model groups SpecType (mallorn_tde.model.CLASSES): TDE,
 # AGN, every type Ia supernova, and the rest (other supernovae). Repeated here so that the data summary does
 # not import LightGBM; tests/test_report.py checks that both agree.
@@ -172,16 +174,12 @@ def _fixed(digits):
 # Metrics
 
 
-def _fold_order(names):
-    return sorted(names, key=lambda k: int(k.removeprefix("fold_")))
-
-
 def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(headline, per fold) tables of metrics.json; the headline table says how each number was obtained."""
     how = metrics["how"]
     low, high = metrics["f1_bootstrap_95"]
     n_features = metrics["n_features"]
-    folds = _fold_order(metrics["per_fold"])
+    folds = sorted(metrics["per_fold"], key=fold_number)
     rows = [
         ("F1 (TDE), pooled out of fold", metrics["f1"], f"{low:.3f} - {high:.3f} (95% bootstrap)", how["f1"]),
         ("F1 95% bootstrap interval", np.nan, f"{low:.3f} - {high:.3f}", how["f1_bootstrap_95"]),
@@ -213,7 +211,7 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_fold = pd.DataFrame(
         [
             {
-                "outer fold": int(k.removeprefix("fold_")),
+                "outer fold": fold_number(k),
                 "objects": metrics["per_fold"][k]["n_objects"],
                 "TDEs": metrics["per_fold"][k]["n_tde"],
                 "predicted TDE": metrics["per_fold"][k]["n_predicted_tde"],
