@@ -91,11 +91,13 @@ def test_end_to_end_outputs(tiny_run):
 
 
 def test_final_threshold_comes_from_pooled_out_of_fold(tiny_run):
+    """The metrics job writes the threshold to a file of its own, which predict applies; metrics.json repeats it."""
     results = tiny_run / "results"
-    metrics = json.loads((results / "metrics.json").read_text())
+    threshold = json.loads((results / "model" / "final" / "threshold.json").read_text())["threshold"]
+    assert threshold == json.loads((results / "metrics.json").read_text())["threshold"]
     probabilities = pd.read_csv(results / "test_probabilities.csv")
     submission = pd.read_csv(results / "submission.csv")
-    assert ((probabilities["probability"] >= metrics["threshold"]).astype(int) == submission["prediction"]).all()
+    assert ((probabilities["probability"] >= threshold).astype(int) == submission["prediction"]).all()
 
 
 def test_nothing_left_to_do_after_a_run(tiny_run):

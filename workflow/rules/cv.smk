@@ -49,6 +49,8 @@ rule fit_predict_fold:
         "../scripts/fit_predict_fold.py"
 
 
+# The pooled out-of-fold metrics, and the final model's threshold (the F1-maximising cut of the pooled
+# out-of-fold probabilities) in a file of its own: predict reads that, not the report; metrics.json repeats it.
 rule metrics:
     input:
         oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
@@ -63,6 +65,7 @@ rule metrics:
             labels={"item": "metrics.json"},
         ),
         oof="results/cv/oof_probabilities.csv",
+        threshold="results/model/final/threshold.json",
     log:
         "results/logs/metrics.log",
     benchmark:

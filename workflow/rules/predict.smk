@@ -28,7 +28,7 @@ rule predict:
     input:
         model=rules.fit_final.output.model,
         features=TEST_FEATURES,
-        metrics=rules.metrics.output.metrics,
+        threshold=rules.metrics.output.threshold,
         sample_submission=sample_submission,
     output:
         submission=report(

@@ -85,7 +85,7 @@ rule candidates:
         features=TEST_FEATURES,
         model=rules.fit_final.output.model,
         importance=rules.fit_final.output.importance,
-        metrics=rules.metrics.output.metrics,
+        threshold=rules.metrics.output.threshold,
     output:
         report(
             "results/report/candidates.html",

@@ -12,7 +12,7 @@ with logged(snakemake.log[0]) as log:
     settings = snakemake.params.candidates
     test = read_table(snakemake.input.features)
     probabilities = pd.read_csv(snakemake.input.probabilities)
-    threshold = read_json(snakemake.input.metrics)["threshold"]
+    threshold = read_json(snakemake.input.threshold)["threshold"]
     booster = lgb.Booster(model_file=snakemake.input.model)
     top_features = pd.read_csv(snakemake.input.importance)["feature"].head(settings["top_features"]).tolist()
     ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")["object_id"]

@@ -1,4 +1,5 @@
-"""Pool the out-of-fold predictions into metrics.json, with how each number was obtained."""
+"""Pool the out-of-fold predictions into metrics.json, with how each number was obtained, and write the final
+model's threshold (the F1-maximising cut of the pooled out-of-fold probabilities) to a file of its own."""
 
 from pathlib import Path
 
@@ -21,3 +22,4 @@ with logged(snakemake.log[0]) as log:
     )
     oof.to_csv(snakemake.output.oof, index=False, float_format="%.10g")
     write_json(metrics, snakemake.output.metrics)
+    write_json({"threshold": metrics["threshold"], "how": metrics["how"]["threshold"]}, snakemake.output.threshold)

@@ -12,7 +12,7 @@ from mallorn_tde.submission import submission_table
 with logged(snakemake.log[0]) as log:
     test = read_table(snakemake.input.features)
     booster = lgb.Booster(model_file=snakemake.input.model)
-    threshold = read_json(snakemake.input.metrics)["threshold"]
+    threshold = read_json(snakemake.input.threshold)["threshold"]
     proba = pd.Series(predict(booster, feature_matrix(test)), index=test.index, name="probability")
     order = (
         pd.read_csv(snakemake.input.sample_submission[0])["object_id"] if snakemake.input.sample_submission else None
