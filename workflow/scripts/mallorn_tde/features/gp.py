@@ -31,8 +31,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..constants import EFF_WAVELENGTH_AA, FILTERS
-from .fits import AB_ZERO_POINT_UJY, NU_OBS, blackbody_fit
+from ..constants import AB_ZERO_POINT_UJY, EFF_WAVELENGTH_AA, FILTERS
+from .fits import NU_OBS, blackbody_fit
 from .prepare import NB, Prepared
 
 MIN_POINTS = 5  # fewer observations: no fit
