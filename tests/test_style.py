@@ -71,3 +71,15 @@ def test_no_script_shadows_a_module():
         name = script.stem
         assert name not in sys.stdlib_module_names, f"{script.name} shadows the standard library's {name}"
         assert importlib.machinery.PathFinder.find_spec(name, others) is None, f"{script.name} shadows {name}"
+
+
+def test_every_job_says_what_it_costs():
+    """Each rule that runs a script has its log, benchmark, conda environment, threads, memory and run time, so
+    the profiles need no default resources."""
+    for path in sorted(RULES.glob("*.smk")):
+        for block in re.split(r"^(?=rule \w+:)", path.read_text(), flags=re.M):
+            rule = re.match(r"rule (\w+):", block)
+            if not rule or "script:" not in block:
+                continue
+            for part in ("log:", "benchmark:", "conda:", "threads:", "resources:", "mem_mb=", "runtime="):
+                assert part in block, f"rule {rule.group(1)} has no {part}"
