@@ -2,10 +2,9 @@
 
 import pandas as pd
 
-from mallorn_tde.io import read_json
+from mallorn_tde.io import read_columns, read_json
 from mallorn_tde.logs import logged
 from mallorn_tde.plots import confusion_figure, f1_threshold_figure, pr_curve_figure, scores_by_spectype_figure
-from mallorn_tde.report import read_columns
 
 with logged(snakemake.log[0]) as log:
     oof = pd.read_csv(snakemake.input.oof)

@@ -3,9 +3,10 @@
 import pandas as pd
 
 from mallorn_tde.io import read_tables
+from mallorn_tde.lightcurve_panels import lightcurve_view, read_lightcurves, top_test_objects, worst_errors
 from mallorn_tde.logs import logged
+from mallorn_tde.pages import probability_text
 from mallorn_tde.plots import lightcurves_figure
-from mallorn_tde.report import lightcurve_view, probability_text, read_lightcurves, top_test_objects, worst_errors
 
 with logged(snakemake.log[0]) as log:
     settings = snakemake.params.lightcurves

@@ -21,6 +21,17 @@ def read_table(path) -> pd.DataFrame:
     return df if table.schema.pandas_metadata else df.set_index(df.columns[0])
 
 
+def read_columns(path, columns) -> pd.DataFrame:
+    """Some columns of a table written by :func:`write_table` (its first column is the index).
+
+    Reads only those columns: the merged feature tables have thousands.
+    """
+    schema = pq.read_schema(path)
+    index = schema.names[0]
+    wanted = [c for c in columns if c in schema.names and c != index]
+    return pq.read_table(path, columns=[index, *wanted]).to_pandas().set_index(index)
+
+
 def read_tables(paths) -> pd.DataFrame:
     """Several tables of the same columns (say the per-split catalogues of one side), one after the other."""
     return pd.concat([read_table(path) for path in paths])
