@@ -25,9 +25,9 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
-        "results/submission.csv",
-        "results/test_probabilities.csv",
-        "results/metrics.json",
+        rules.predict.output.submission,
+        rules.predict.output.probabilities,
+        rules.metrics.output.metrics,
         rules.plot_cv.output,
         rules.metrics_table.output,
         rules.candidates.output,

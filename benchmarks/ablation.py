@@ -4,9 +4,10 @@
 
 Every configuration is a set of overrides of the repository's config.yaml (see ``ABLATIONS``). The
 training side's features are extracted once into ``RUNS/cache`` (a tsfresh setting other than ``minimal``
-into ``RUNS/cache-<setting>``); each configuration then runs the workflow up to ``results/metrics.json`` (nested cross-validation:
-selection, tuning and threshold inside each outer fold) in ``RUNS/<name>``, with the cached per-split
-feature tables linked in, so only the modelling is recomputed. Prints, and writes to ``RUNS/ablation.md``,
+into ``RUNS/cache-<setting>``); each configuration then runs the workflow up to ``results/metrics.json``
+(nested cross-validation: selection, tuning and threshold inside each outer fold) in ``RUNS/<name>``, with the
+cached per-split feature tables linked in, so only the modelling is recomputed. Prints, and writes to
+``RUNS/ablation.md``,
 one row per configuration: pooled out-of-fold F1 with its bootstrap interval, per-fold mean +- sd, AP,
 the modelling wall time, and the extraction CPU time of the sets it uses (from Snakemake's benchmark files).
 """
@@ -175,7 +176,7 @@ def extraction_cpu(where: dict[str, Path], sets: list[str]) -> float:
 
 
 def modelling_cpu(run: Path) -> float:
-    """CPU seconds of the run's own jobs (merge, folds, select, tune, fit, metrics) from their benchmark files."""
+    """CPU seconds of the run's own jobs (merge, folds, select_features, tune, fits, metrics), from their benchmarks."""
     total = 0.0
     for path in (run / "results/benchmarks").rglob("*.tsv"):
         if "extract" not in path.parts and "ingest" not in path.parts:
@@ -212,7 +213,8 @@ def markdown(rows: list[dict]) -> str:
         lines.append(
             f"| `{r['name']}`: {r['what']} | {r['f1']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] | "
             f"{r['fold_mean']:.3f} ± {r['fold_std']:.3f} | {r['ap']:.3f} | {r['n_features'].get('final', '')} | "
-            f"{r['model_wall_s'] / 60:.1f} min | {r['model_cpu_s'] / 60:.1f} min | {r['extract_cpu_s_train'] / 60:.1f} min |"
+            f"{r['model_wall_s'] / 60:.1f} min | {r['model_cpu_s'] / 60:.1f} min | "
+            f"{r['extract_cpu_s_train'] / 60:.1f} min |"
         )
     return "\n".join(lines)
 

@@ -20,7 +20,6 @@ Prints pooled F1, per-fold mean +- sd and AP of each.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -29,15 +28,18 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "workflow" / "scripts"))
 
+from mallorn_tde.constants import fold_scope  # noqa: E402
 from mallorn_tde.evaluation import classification_summary, held_out_ids, training_ids  # noqa: E402
-from mallorn_tde.io import read_folds, read_lines, read_table  # noqa: E402
+from mallorn_tde.io import read_folds, read_json, read_lines, read_table  # noqa: E402
 from mallorn_tde.model import class_labels, fit, predict  # noqa: E402
 from mallorn_tde.selection import feature_matrix  # noqa: E402
 
 
 def summary(oof: pd.DataFrame) -> dict:
     pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
-    folds = [classification_summary(p["target"], p["prediction"], p["probability"])["f1"] for _, p in oof.groupby("fold")]
+    folds = [
+        classification_summary(p["target"], p["prediction"], p["probability"])["f1"] for _, p in oof.groupby("fold")
+    ]
     return {**pooled, "fold_mean": float(np.mean(folds)), "fold_std": float(np.std(folds, ddof=1))}
 
 
@@ -54,9 +56,9 @@ def spec_to_photo(spec: Path, photo: Path) -> pd.DataFrame:
         raise SystemExit("the two runs have different outer folds")
     rows = []
     for k in sorted(folds["fold"].unique()):
-        scope = f"fold_{k}"
+        scope = fold_scope(k)
         selected = read_lines(spec / f"results/model/{scope}/selected_features.txt")
-        tuning = json.loads((spec / f"results/model/{scope}/tuning.json").read_text())
+        tuning = read_json(spec / f"results/model/{scope}/tuning.json")
         train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)
         X_train = feature_matrix(train_spec.loc[train_ids])[selected]
         booster = fit(X_train, class_labels(train_spec.loc[train_ids], objective), tuning["params"], seed, 1)
@@ -81,9 +83,15 @@ def main() -> None:
     parser.add_argument("--photo", type=Path, required=True)
     args = parser.parse_args()
     results = {
-        "spec -> spec (spectroscopic run's own OOF)": summary(pd.read_csv(args.spec / "results/cv/oof_probabilities.csv")),
-        "spec -> photo (spectroscopic training, test-like held-out features)": summary(spec_to_photo(args.spec, args.photo)),
-        "photo -> photo (photometric run's own OOF)": summary(pd.read_csv(args.photo / "results/cv/oof_probabilities.csv")),
+        "spec -> spec (spectroscopic run's own OOF)": summary(
+            pd.read_csv(args.spec / "results/cv/oof_probabilities.csv")
+        ),
+        "spec -> photo (spectroscopic training, test-like held-out features)": summary(
+            spec_to_photo(args.spec, args.photo)
+        ),
+        "photo -> photo (photometric run's own OOF)": summary(
+            pd.read_csv(args.photo / "results/cv/oof_probabilities.csv")
+        ),
     }
     print("| training -> held-out redshifts | pooled OOF F1 | per fold mean ± sd | AP |")
     print("|---|---:|---:|---:|")

@@ -54,7 +54,8 @@ def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
 def markdown(table: pd.DataFrame) -> str:
     header = "| rule | jobs | total s | mean s | max s | CPU s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|\n"
     lines = [
-        f"| {rule} | {int(r.jobs)} | {r.total_s:.1f} | {r.mean_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} | {r.peak_rss_mb:.0f} |"
+        f"| {rule} | {int(r.jobs)} | {r.total_s:.1f} | {r.mean_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} | "
+        f"{r.peak_rss_mb:.0f} |"
         for rule, r in table.iterrows()
     ]
     return header + "\n".join(lines)

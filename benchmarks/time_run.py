@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,7 +40,18 @@ def main() -> None:
     copy_workflow(workdir)
     snakemake = str(Path(sys.executable).parent / "snakemake")
     if slurm:
-        command = ["timeout", "-s", "INT", "-k", "15", "7200", snakemake, "--workflow-profile", "profiles/slurm", *extra]
+        command = [
+            "timeout",
+            "-s",
+            "INT",
+            "-k",
+            "15",
+            "7200",
+            snakemake,
+            "--workflow-profile",
+            "profiles/slurm",
+            *extra,
+        ]
     else:
         command = [snakemake, "--cores", "2", *extra]
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
@@ -51,15 +62,21 @@ def main() -> None:
     wall = time.monotonic() - start
     if result.returncode != 0:
         raise SystemExit(f"run failed ({result.returncode}); see {workdir / 'run.log'}")
-    print(f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
-          f"{__import__('os').cpu_count()} cores; command: {' '.join(command[command.index(snakemake):])}")
+    print(
+        f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores; command: {' '.join(command[command.index(snakemake) :])}"
+    )
     print(f"wall time: {wall:.0f} s")
     if gnu_time:
         # GNU time reports the largest single process of the tree (the biggest job), in kB.
-        print(f"peak RSS of the largest process: {int((workdir / 'peak_rss_kb.txt').read_text().split()[-1]) / 1024:.0f} MB")
+        peak_kb = int((workdir / "peak_rss_kb.txt").read_text().split()[-1])
+        print(f"peak RSS of the largest process: {peak_kb / 1024:.0f} MB")
     jobs = collect(workdir / "results")
     print(markdown(per_rule(jobs)))
-    print(f"\nSum of job times {jobs['s'].sum():.0f} s over {len(jobs)} jobs; peak RSS of any job {jobs['max_rss_mb'].max():.0f} MB.")
+    print(
+        f"\nSum of job times {jobs['s'].sum():.0f} s over {len(jobs)} jobs; "
+        f"peak RSS of any job {jobs['max_rss_mb'].max():.0f} MB."
+    )
 
 
 if __name__ == "__main__":

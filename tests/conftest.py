@@ -1,4 +1,5 @@
-"""Shared test set-up: the workflow's module on the path, and where the real data would be."""
+"""Shared test set-up: the workflow's module on the path, where the real data would be, and the out-of-fold
+predictions and metrics that the report's tests draw and tabulate."""
 
 import sys
 from pathlib import Path
@@ -27,3 +28,35 @@ def tiny_run(tmp_path_factory):
     workdir = copy_workflow(tmp_path_factory.mktemp("tiny"), TINY_CONFIG)
     snakemake(workdir)
     return workdir
+
+
+@pytest.fixture
+def oof():
+    """Out-of-fold predictions of 200 objects in 4 folds, as the metrics job pools them (about 15% TDEs)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    n = 200
+    target = (rng.random(n) < 0.15).astype(int)
+    probability = np.clip(0.55 * target + 0.45 * rng.random(n), 0, 1)
+    fold = np.arange(n) % 4 + 1
+    prediction = (probability >= 0.5).astype(int)
+    return pd.DataFrame(
+        {
+            "object_id": [f"o{i:03d}" for i in range(n)],
+            "fold": fold,
+            "target": target,
+            "probability": probability,
+            "prediction": prediction,
+        }
+    )
+
+
+@pytest.fixture
+def metrics(oof):
+    """metrics.json of :func:`oof`: every fold at threshold 0.5."""
+    from mallorn_tde.evaluation import cv_metrics
+
+    thresholds = {f"fold_{k}": 0.5 for k in range(1, 5)}
+    return cv_metrics(oof, {**{f"fold_{k}": 10 for k in range(1, 5)}, "final": 12}, thresholds)

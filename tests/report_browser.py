@@ -13,8 +13,8 @@ import base64
 import json
 import os
 import re
-import signal
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 

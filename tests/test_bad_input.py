@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from mallorn_tde.simulate import simulate_dataset
 from workflow_helpers import copy_workflow, snakemake
+
+from mallorn_tde.simulate import simulate_dataset
 
 TARGET = "results/lightcurves/train/split_01.parquet"
 
@@ -36,7 +37,11 @@ def data(pristine, tmp_path):
 
 
 def digest(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(workdir, data, *targets, dry=False):
@@ -158,7 +163,12 @@ def test_spectype_disagrees_with_target(workdir, data):
     row = log.index[log["target"] == "0"][0]
     log.loc[row, "SpecType"] = "TDE"
     log.to_csv(data / "train_log.csv", index=False)
-    fails(workdir, data, "train_log.csv: column 'SpecType' must be 'TDE' exactly where target is 1", log.loc[row, "object_id"])
+    fails(
+        workdir,
+        data,
+        "train_log.csv: column 'SpecType' must be 'TDE' exactly where target is 1",
+        log.loc[row, "object_id"],
+    )
 
 
 def test_same_object_in_train_and_test(workdir, data):

@@ -3,16 +3,17 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import f1_score
+
 from mallorn_tde.evaluation import (
-    bootstrap_f1_interval,
     assign_folds,
     best_threshold,
+    bootstrap_f1_interval,
     classification_summary,
     cv_metrics,
     held_out_ids,
     training_ids,
 )
-from sklearn.metrics import f1_score
 
 
 def labels(n=200, n_pos=20, seed=0):

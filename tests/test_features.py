@@ -14,11 +14,11 @@ import pytest
 from astropy.cosmology import FlatLambdaCDM
 
 from mallorn_tde import features as F
+from mallorn_tde.catalog import with_distances
+from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 from mallorn_tde.features import physics as physics_module
 from mallorn_tde.features.fits import blackbody_fit, flux_to_color, planck_nu, powerlaw_decline
 from mallorn_tde.features.prepare import sanitize_name
-from mallorn_tde.catalog import with_distances
-from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 
 T_PEAK = 60000.0
 H, K_B, C = 6.62607015e-27, 1.380649e-16, 2.99792458e10

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 from mallorn_tde.features import extract_features
 from mallorn_tde.features.fits import NU_OBS, planck_nu
@@ -38,8 +39,10 @@ def test_blackbody_colours_and_temperature():
     rng = np.random.default_rng(0)
     t, f, e, band = observe(np.arange(-60.0, 150.0, 3.0), sed, z, bazin, 0.5, rng)
     row = gp_features_one(t, f, e, band, z, distmod=40.0)
-    truth = {(a, b): -2.5 * np.log10(sed[FILTERS.index(a)] / sed[FILTERS.index(b)]) for a, b in
-             [("u", "g"), ("g", "r"), ("r", "i"), ("i", "z")]}
+    truth = {
+        (a, b): -2.5 * np.log10(sed[FILTERS.index(a)] / sed[FILTERS.index(b)])
+        for a, b in [("u", "g"), ("g", "r"), ("r", "i"), ("i", "z")]
+    }
     for (a, b), colour in truth.items():
         for epoch in ("m10d", "p0d", "p20d", "p50d"):
             assert row[G[f"color_{a}_{b}_{epoch}"]] == pytest.approx(colour, abs=0.05), (a, b, epoch)
@@ -127,11 +130,16 @@ def test_gp_set_through_extract_features_is_deterministic():
     rows = []
     for k, z in enumerate((0.1, 0.5)):
         t, f, e, band = observe(np.arange(-30.0, 90.0, 5.0), np.full(6, 40.0), z, bazin, 2.0, rng)
-        rows.append(pd.DataFrame({"object_id": f"obj{k}", "mjd": t, "flux": f, "flux_err": e,
-                                  "filter": np.asarray(FILTERS)[band]}))
+        rows.append(
+            pd.DataFrame(
+                {"object_id": f"obj{k}", "mjd": t, "flux": f, "flux_err": e, "filter": np.asarray(FILTERS)[band]}
+            )
+        )
     lc = pd.concat(rows, ignore_index=True)
-    meta = pd.DataFrame({"Z": [0.1, 0.5], "lum_dist_mpc": [460.0, 2900.0], "distmod": [38.3, 42.3]},
-                        index=pd.Index(["obj0", "obj1"], name="object_id"))
+    meta = pd.DataFrame(
+        {"Z": [0.1, 0.5], "lum_dist_mpc": [460.0, 2900.0], "distmod": [38.3, 42.3]},
+        index=pd.Index(["obj0", "obj1"], name="object_id"),
+    )
     X = extract_features(lc, meta, ["gp"], "minimal", 1)
     again = extract_features(lc.sample(frac=1, random_state=0), meta, ["gp"], "minimal", 1)
     assert list(X.columns) == [f"gp__{n}" for n in GP_FEATURES]

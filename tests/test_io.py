@@ -1,9 +1,10 @@
-"""The parquet helpers every rule uses: a table comes back as it was written."""
+"""mallorn_tde.io: a table comes back as it was written, JSON is written the same way every time."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from mallorn_tde.io import read_table, write_table
+
+from mallorn_tde.io import read_json, read_table, write_json, write_table
 
 
 @pytest.mark.parametrize("kind", ["floats", "mixed"])
@@ -33,3 +34,12 @@ def test_tables_written_by_pandas_keep_their_index(tmp_path):
     df.to_parquet(tmp_path / "t.parquet")
     back = read_table(tmp_path / "t.parquet")
     assert list(back.index) == ["a", "b"] and list(back.columns) == ["x"]
+
+
+def test_json_is_written_indented_with_sorted_keys_and_read_back(tmp_path):
+    value = {"b": [1, 0.1], "a": {"y": None, "x": "text"}}
+    write_json(value, tmp_path / "v.json")
+    assert (tmp_path / "v.json").read_text() == (
+        '{\n  "a": {\n    "x": "text",\n    "y": null\n  },\n  "b": [\n    1,\n    0.1\n  ]\n}'
+    )
+    assert read_json(tmp_path / "v.json") == value

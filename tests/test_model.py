@@ -1,4 +1,4 @@
-"""Selection, tuning and fitting on small synthetic problems (mallorn_tde.selection and mallorn_tde.model)."""
+"""mallorn_tde.model: tuning, fitting and prediction on small synthetic problems."""
 
 import signal
 import subprocess
@@ -10,6 +10,8 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from synthetic import problem
+
 from mallorn_tde.evaluation import best_threshold
 from mallorn_tde.model import (
     CLASSES,
@@ -24,77 +26,6 @@ from mallorn_tde.model import (
     study_name,
     tune,
 )
-from mallorn_tde.selection import feature_matrix, relevance_table, select, select_features
-
-
-def problem(n=240, n_pos=30, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.zeros(n, dtype=int)
-    y[:n_pos] = 1
-    X = pd.DataFrame(
-        {
-            "signal": y * 2.0 + rng.normal(size=n),
-            "weak": y * 0.8 + rng.normal(size=n),
-            **{f"noise{i}": rng.normal(size=n) for i in range(8)},
-            "constant": np.ones(n),
-            "empty": np.full(n, np.nan),
-        },
-        index=[f"o{i:03d}" for i in range(n)],
-    )
-    X.loc[X.index[:5], "signal"] = np.nan
-    return X, pd.Series(y, index=X.index, name="target")
-
-
-def test_feature_matrix_drops_labels_and_bookkeeping():
-    table = pd.DataFrame({"Z": [0.1], "Z_err": [np.nan], "split": ["split_01"], "target": [1], "f": [np.inf]})
-    X = feature_matrix(table)
-    assert list(X.columns) == ["Z", "f"] and np.isnan(X["f"].iloc[0])
-
-
-@pytest.mark.parametrize("n, n_pos", [(240, 30), (40, 6)])
-def test_relevance_table_equals_tsfresh(n, n_pos):
-    """Same types, p-values and decisions as tsfresh's own relevance table, in the large-sample
-    (normal approximation) and the small-sample (exact test unless ties) regimes of scipy's test."""
-    from tsfresh.feature_selection.relevance import calculate_relevance_table
-
-    X, y = problem(n, n_pos)
-    X = X.drop(columns="empty").fillna(0.0)
-    rng = np.random.default_rng(1)
-    X["binary"] = np.where(y.to_numpy() == 1, rng.random(n) < 0.7, rng.random(n) < 0.2).astype(float)
-    X["ties"] = np.round(X["signal"])  # many tied values
-    ours = relevance_table(X, y, 0.05).set_index("feature").sort_index()
-    theirs = calculate_relevance_table(X, y, ml_task="classification", fdr_level=0.05).sort_index()
-    assert list(ours.index) == list(theirs.index)
-    assert list(ours["type"]) == list(theirs["type"])
-    np.testing.assert_allclose(ours["p_value"].to_numpy(float), theirs["p_value"].to_numpy(float), rtol=1e-10)
-    assert list(ours["relevant"]) == list(theirs["relevant"].astype(bool))
-    assert ours.loc["binary", "type"] == "binary" and ours.loc["ties", "type"] == "real"
-    if n > 100:
-        assert ours.loc["signal", "relevant"] and ours.loc["binary", "relevant"]
-    assert ours.loc["constant", "type"] == "constant" and np.isnan(ours.loc["constant", "p_value"])
-
-
-def test_selection_keeps_signal_drops_noise_and_constants():
-    X, y = problem()
-    selected, relevance = select_features(X, y, fdr_level=0.05, min_features=1)
-    assert "signal" in selected and "weak" in selected
-    assert not any(c.startswith("noise") for c in selected)
-    assert "constant" not in selected and "empty" not in selected
-    assert selected == [c for c in X.columns if c in selected]  # original order
-
-
-def test_selection_falls_back_to_smallest_p_values():
-    X, y = problem()
-    selected, _ = select_features(X, y, fdr_level=0.05, min_features=4)
-    assert len(selected) == 4 and {"signal", "weak"} <= set(selected)
-
-
-def test_selection_uses_only_the_rows_given():
-    X, y = problem()
-    selected_all, _ = select_features(X, y, 0.05, 1)
-    # The same rows in another order give the same selection; p-values depend on the rows alone.
-    shuffled = X.sample(frac=1, random_state=3)
-    assert select_features(shuffled, y.loc[shuffled.index], 0.05, 1)[0] == selected_all
 
 
 def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
@@ -126,7 +57,7 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
 KILLED_STUDY = """
 import sys
 sys.path[:0] = sys.argv[2:4]
-from test_model import problem
+from synthetic import problem
 from mallorn_tde.model import tune
 X, y = problem()
 tune(X[["signal", "weak", "noise0"]], y, {"n_trials": 8, "inner_folds": 3, "seed": 5}, sys.argv[1], threads=1)
@@ -186,8 +117,14 @@ def test_study_name_changes_with_problem():
 
 def test_fit_predict_orders_columns_like_training():
     X, y = problem()
-    params = {"learning_rate": 0.1, "num_boost_round": 50, "num_leaves": 7, "min_child_samples": 5,
-              "bagging_fraction": 0.9, "bagging_freq": 1}
+    params = {
+        "learning_rate": 0.1,
+        "num_boost_round": 50,
+        "num_leaves": 7,
+        "min_child_samples": 5,
+        "bagging_fraction": 0.9,
+        "bagging_freq": 1,
+    }
     booster = fit(X, y, params, seed=1, threads=1)
     p = predict(booster, X)
     assert p == pytest.approx(predict(booster, X[X.columns[::-1]]))
@@ -259,21 +196,6 @@ def test_repeated_threshold_pools_repeats():
     three = repeated_threshold(X, y, params, 3, seed=5, repeats=3, threads=1)
     pooled = np.concatenate([inner_cv_probabilities(X, y, params, 3, 5 + r, 1) for r in range(3)])
     assert three == best_threshold(np.tile(y, 3), pooled)
-
-
-def test_select_generic_keeps_physics_and_gp_and_caps_the_tested():
-    X, y = problem()
-    X = X.rename(columns={"noise0": "physics__noise0", "noise1": "gp__noise1"})
-    X = X.rename(columns={c: f"tsfresh__g__{c}" for c in X.columns if "__" not in c})
-    settings = {"tested": "generic", "fdr_level": 0.05, "min_features": 1, "max_features": 0}
-    selected, table = select(X, y, settings)
-    assert {"physics__noise0", "gp__noise1", "tsfresh__g__signal"} <= set(selected)
-    assert "tsfresh__g__noise2" not in selected
-    assert set(table["feature"]).isdisjoint({"physics__noise0", "gp__noise1"})
-    everything, _ = select(X, y, {**settings, "tested": "all"})
-    assert "physics__noise0" not in everything
-    capped, _ = select(X, y, {**settings, "max_features": 1})
-    assert [c for c in capped if c.startswith("tsfresh__")] == ["tsfresh__g__signal"]
 
 
 def test_study_name_ignores_threshold_repeats():

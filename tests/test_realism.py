@@ -7,6 +7,7 @@ copy of the real data skips when ../shared/mallorn is absent. Run with `-s` to s
 
 import pandas as pd
 import pytest
+
 from mallorn_tde import simulate as sim
 from mallorn_tde.simulate import tables
 

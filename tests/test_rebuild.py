@@ -38,7 +38,7 @@ MODEL = (
     {"results/cv/folds.tsv", "results/metrics.json", "results/cv/oof_probabilities.csv"}
     | {f"results/model/{s}/{name}" for s in SCOPES for name in (*SELECTION, "tuning.json")}
     | {f"results/cv/fold_{k}/oof.csv" for k in (1, 2, 3)}
-    | {"results/model/final/model.txt", "results/model/final/importance.csv"}
+    | {"results/model/final/model.txt", "results/model/final/importance.csv", "results/model/final/threshold.json"}
 )
 PREDICT = {"results/submission.csv", "results/test_probabilities.csv"}
 # Report items: those that read the test side's predictions, those that read the model, those that read the data.

@@ -1,5 +1,6 @@
-"""The report: its tables and selections (mallorn_tde.report), its figures, and the report of a tiny run,
-built by `snakemake --report` and clicked through in headless Chromium."""
+"""The report: its tables (mallorn_tde.report), and the report of a tiny run, built by `snakemake --report`
+and clicked through in headless Chromium. Its figures are tested in test_plots.py, its lightcurve panels in
+test_lightcurve_panels.py, the HTML of its tables in test_pages.py."""
 
 import json
 import zipfile
@@ -12,9 +13,7 @@ import pytest
 import report_browser
 from workflow_helpers import snakemake
 
-from mallorn_tde import plots
 from mallorn_tde import report as R
-from mallorn_tde.evaluation import best_threshold, cv_metrics
 from mallorn_tde.io import write_table
 from mallorn_tde.model import CLASSES, class_labels
 
@@ -42,31 +41,6 @@ EXPECTED_ITEMS = {
 }
 
 
-@pytest.fixture
-def oof():
-    rng = np.random.default_rng(5)
-    n = 200
-    target = (rng.random(n) < 0.15).astype(int)
-    probability = np.clip(0.55 * target + 0.45 * rng.random(n), 0, 1)
-    fold = np.arange(n) % 4 + 1
-    prediction = (probability >= 0.5).astype(int)
-    return pd.DataFrame(
-        {
-            "object_id": [f"o{i:03d}" for i in range(n)],
-            "fold": fold,
-            "target": target,
-            "probability": probability,
-            "prediction": prediction,
-        }
-    )
-
-
-@pytest.fixture
-def metrics(oof):
-    thresholds = {f"fold_{k}": 0.5 for k in range(1, 5)}
-    return cv_metrics(oof, {**{f"fold_{k}": 10 for k in range(1, 5)}, "final": 12}, thresholds)
-
-
 # --------------------------------------------------------------------------------------- tables
 
 
@@ -76,39 +50,6 @@ def test_display_classes_group_spectype_as_the_model_does():
     model_names = [CLASSES[i] for i in class_labels(table, "multiclass")]
     assert R.display_class(spec).tolist() == model_names
     assert set(R.DISPLAY_CLASSES) == set(CLASSES)
-
-
-def test_threshold_curves_peak_where_the_threshold_search_does(oof):
-    curves = R.threshold_curves(oof["target"], oof["probability"])
-    threshold, f1 = best_threshold(oof["target"], oof["probability"])
-    assert curves["f1"].max() == pytest.approx(f1)
-    # at each listed threshold, the curve is the F1 of flagging P >= threshold
-    row = curves.iloc[len(curves) // 2]
-    flagged = oof["probability"] >= row["threshold"]
-    tp = int((flagged & (oof["target"] == 1)).sum())
-    assert row["precision"] == pytest.approx(tp / flagged.sum())
-    assert row["recall"] == pytest.approx(tp / oof["target"].sum())
-
-
-def test_confusion_counts():
-    counts = R.confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 0, 1])
-    assert counts.tolist() == [[1, 1], [1, 2]]
-
-
-def test_worst_errors_are_the_most_confident_mistakes(oof):
-    fp, fn = R.worst_errors(oof, 3)
-    mistakes_fp = oof[(oof["target"] == 0) & (oof["prediction"] == 1)]
-    assert len(fp) == min(3, len(mistakes_fp))
-    assert fp["probability"].tolist() == sorted(mistakes_fp["probability"], reverse=True)[: len(fp)]
-    assert ((fn["target"] == 1) & (fn["prediction"] == 0)).all()
-    assert fn["probability"].is_monotonic_increasing
-    none_fp, _ = R.worst_errors(oof.assign(prediction=oof["target"]), 3)  # a perfect cross-validation
-    assert none_fp.empty
-
-
-def test_top_test_objects():
-    probabilities = pd.DataFrame({"object_id": ["a", "b", "c", "d"], "probability": [0.2, 0.9, 0.9, 0.1]})
-    assert R.top_test_objects(probabilities, 3)["object_id"].tolist() == ["b", "c", "a"]
 
 
 def test_metrics_tables_carry_every_number_and_how(metrics):
@@ -173,14 +114,6 @@ def test_candidates_table_lists_everything_above_the_threshold_and_at_least_min_
     assert page.count('<tr class="highlight">') == 3 and 'class="sortable"' in page
 
 
-def test_html_table_escapes_text_and_keeps_exact_numbers_for_sorting():
-    table = pd.DataFrame({"name": ["<b>x</b>", "y"], "value": [0.123456789, np.nan]})
-    page = R.html_table(table, {"value": lambda v: f"{v:.2f}"}, footer=1)
-    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
-    assert 'data-sort="0.123456789">0.12</td>' in page
-    assert '<tfoot><tr><td>y</td><td class="num" data-sort=""></td></tr></tfoot>' in page
-
-
 def test_data_summary_counts_objects_and_observations(tmp_path):
     train = pd.DataFrame(
         {"split": ["split_01", "split_01", "split_02"], "SpecType": ["TDE", "AGN", "SN Ia-pec"]},
@@ -240,59 +173,7 @@ def test_runtime_table_sums_benchmarks_per_job_group(tmp_path):
     assert "<tfoot>" in R.runtime_html(table.reset_index())
 
 
-def _bump(t, peak, width=20.0):
-    return 50.0 * np.exp(-0.5 * ((t - peak) / width) ** 2)
-
-
-def test_lightcurve_view_in_rest_frame_days_from_the_gp_peak():
-    rng = np.random.default_rng(3)
-    z, peak_mjd = 0.5, 60300.0
-    t = np.sort(rng.uniform(60000, 60700, 150))
-    bands = np.array(list("ugrizy"))[rng.integers(0, 6, 150)]
-    flux = _bump(t, peak_mjd, 20.0 * (1 + z)) + rng.normal(0, 1, 150)
-    lc = pd.DataFrame({"mjd": t, "flux": flux, "flux_err": 1.0, "filter": bands})
-    view = R.lightcurve_view(lc, z, with_model=True, window=(-100, 200))
-    assert view["reference"] == "GP peak"
-    assert abs(view["reference_mjd"] - peak_mjd) < 5 * (1 + z)
-    np.testing.assert_allclose(view["t"], (t - view["reference_mjd"]) / (1 + z))
-    model = view["model"]
-    assert model["mean"].shape == (len(model["t"]), 6) and model["std"].shape == model["mean"].shape
-    assert model["t"].min() >= -100 and model["t"].max() <= 200
-    assert abs(model["t"][np.argmax(model["mean"][:, 2])]) < 5  # the r-band mean peaks at time zero
-    plain = R.lightcurve_view(lc, z, with_model=False)
-    assert plain["model"] is None and plain["reference"] == "highest S/N point"
-    assert plain["t"][np.argmax(flux)] == 0.0
-    too_few = R.lightcurve_view(lc.head(3), z, with_model=True)  # fewer points than the GP needs
-    assert too_few["model"] is None
-
-
 # --------------------------------------------------------------------------------------- figures
-
-
-def test_figures_draw_what_they_say(oof, metrics):
-    text = lambda fig: " ".join(t.get_text() for ax in fig.axes for t in ax.texts + [ax.title])  # noqa: E731
-    counts = R.confusion_counts(oof["target"], oof["prediction"])
-    assert f"{counts[1, 1]:,}\n" in text(plots.confusion_figure(oof, metrics))
-    spec = pd.Series(np.where(oof["target"] == 1, "TDE", "AGN"), index=oof["object_id"])
-    by_class = plots.scores_by_spectype_figure(oof, spec, metrics)
-    assert [t.get_text() for t in by_class.axes[0].get_yticklabels()] == ["TDE", "AGN"]
-    n_tde = int(oof["target"].sum())
-    flagged = int(((oof["target"] == 1) & (oof["probability"] >= metrics["threshold"])).sum())
-    assert f"{flagged} of {n_tde} " in text(by_class)
-    legend = plots.pr_curve_figure(oof, metrics).axes[0].get_legend().get_texts()
-    assert f"pooled out of fold (AP {metrics['average_precision']:.3f})" in [t.get_text() for t in legend]
-    f1_axes = plots.f1_threshold_figure(oof, metrics).axes[0]
-    assert f1_axes.get_xscale() == "logit" and any(
-        np.allclose(line.get_xdata(), metrics["threshold"]) for line in f1_axes.lines if len(line.get_xdata()) == 2
-    )
-    importance = pd.DataFrame(
-        {"feature": [f"f{i}" for i in range(40)], "set": ["gp", "physics"] * 20, "gain": np.arange(40.0, 0, -1)}
-    ).assign(gain_fraction=lambda d: d["gain"] / d["gain"].sum())
-    bars = plots.importance_figure(importance, 30).axes[0]
-    assert len(bars.patches) == 30 and [t.get_text() for t in bars.get_yticklabels()][:2] == ["f0", "f1"]
-    assert [t.get_text() for t in bars.get_legend().get_texts()] == ["gp", "physics"]
-    empty = plots.lightcurves_figure([], "Worst false positives")
-    assert "none" in text(empty)
 
 
 # --------------------------------------------------------------------------------------- the report

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from conftest import REPO
+
 from mallorn_tde.runlock import FolderInUse, hold
 
 HOLD_FOREVER = (

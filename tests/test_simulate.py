@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+
 from mallorn_tde import simulate as sim
 from mallorn_tde.constants import (
     FILTERS,

@@ -3,6 +3,7 @@
 import extinction
 import numpy as np
 import pytest
+
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 from mallorn_tde.simulate import models, tables
 

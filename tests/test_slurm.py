@@ -21,11 +21,12 @@ from pathlib import Path
 import optuna
 import pytest
 import yaml
+from workflow_helpers import SNAKEMAKE, TINY_CONFIG, copy_workflow, job_counts, snakemake
+
 from mallorn_tde.evaluation import read_training_part
 from mallorn_tde.io import read_lines
 from mallorn_tde.model import class_labels, journal_storage, study_name, tune
 from mallorn_tde.selection import feature_matrix
-from workflow_helpers import SNAKEMAKE, TINY_CONFIG, copy_workflow, job_counts, snakemake
 
 JOBCOMP_LOG = Path(os.environ.get("MALLORN_SLURM_STATE", "/var/lib/mallorn-slurm")) / "jobcomp.log"
 RUN_TIMEOUT = 1800  # seconds; a hung status check fails the test instead of blocking CI

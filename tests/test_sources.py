@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
 from mallorn_tde.sources import SCRIPTS_DIR, code_digest, source_files
 
 
@@ -82,9 +84,9 @@ def test_missing_entry_point_is_an_error(tree):
 
 def test_each_feature_set_is_code_of_its_own_extraction_only():
     """The workflow's own tree: a set's module is imported by name, so it counts only where the rule names it."""
-    plain = names(source_files("extract_features.py"), SCRIPTS_DIR)
+    plain = names(source_files("extract.py"), SCRIPTS_DIR)
     assert not any(name.endswith(("/gp.py", "/physics.py", "/tsfresh.py", "/lightcurve.py")) for name in plain)
-    gp = names(source_files("extract_features.py", "mallorn_tde/features/gp.py"), SCRIPTS_DIR)
+    gp = names(source_files("extract.py", "mallorn_tde/features/gp.py"), SCRIPTS_DIR)
     assert "mallorn_tde/features/gp.py" in gp and "mallorn_tde/features/fits.py" in gp
     assert "mallorn_tde/features/physics.py" not in gp
 
@@ -101,9 +103,54 @@ def test_the_simulate_rule_follows_the_simulator_package(tmp_path):
     root = Path(shutil.copytree(SCRIPTS_DIR, tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__")))
     package = root / "mallorn_tde" / "simulate"
     modules = {f"mallorn_tde/simulate/{p.name}" for p in package.glob("*.py")}
-    assert len(modules) > 1 and modules <= set(names(source_files("simulate_data.py", root=root), root))
-    before = code_digest("simulate_data.py", root=root)
+    assert len(modules) > 1 and modules <= set(names(source_files("simulate.py", root=root), root))
+    before = code_digest("simulate.py", root=root)
     with open(package / "models.py", "a") as handle:
         handle.write("# an edit\n")
     code_digest.cache_clear()
-    assert code_digest("simulate_data.py", root=root) != before
+    assert code_digest("simulate.py", root=root) != before
+
+
+# Conda package of each third-party module the scripts import, where the names differ.
+CONDA_NAMES = {"sklearn": "scikit-learn", "light_curve": "light-curve-python", "matplotlib": "matplotlib-base"}
+# Pinned where no code imports them: what the imported libraries compute with (its version moves results).
+PINNED_FOR_RESULTS = {"scipy"}
+
+
+def test_each_rules_environment_holds_what_its_code_imports_and_no_more_than_the_rules_need():
+    """The conda environment of a rule (envs/*.yaml) pins every third-party package that the rule's script and the
+    modules it imports import (at any depth, function-local imports included), and each environment's packages are
+    used by one of its rules."""
+    import ast
+    import re
+
+    import yaml
+
+    repo = SCRIPTS_DIR.parents[1]
+    needed = {}
+    for path in sorted((repo / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"^(?=rule \w+:)", path.read_text(), flags=re.M):
+            env = re.search(r'conda:\s*\n\s+"\.\./\.\./envs/(\w+)\.yaml"', block)
+            script = re.search(r'script:\s*\n\s+"\.\./scripts/([\w.]+)"', block)
+            if not (env and script):
+                continue
+            entry_points = [script.group(1)]
+            if script.group(1) == "extract.py":  # the feature sets are imported by name (see test above)
+                entry_points += [
+                    p.relative_to(SCRIPTS_DIR) for p in (SCRIPTS_DIR / "mallorn_tde/features").glob("*.py")
+                ]
+            for file in source_files(*entry_points):
+                for node in ast.walk(ast.parse(file.read_text())):
+                    modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                    if isinstance(node, ast.ImportFrom) and not node.level:
+                        modules = [node.module]
+                    for module in modules:
+                        top = module.split(".")[0]
+                        if top not in sys.stdlib_module_names and top not in ("mallorn_tde", "__future__"):
+                            needed.setdefault(env.group(1), set()).add(CONDA_NAMES.get(top, top))
+    for env, packages in needed.items():
+        spec = yaml.safe_load((repo / "envs" / f"{env}.yaml").read_text())
+        pinned = {d.split("=")[0] for d in spec["dependencies"]} - {"python"}
+        assert packages <= pinned, f"envs/{env}.yaml lacks {sorted(packages - pinned)}"
+        unused = pinned - packages - PINNED_FOR_RESULTS
+        assert not unused, f"envs/{env}.yaml pins {sorted(unused)}, which none of its rules imports"

@@ -10,20 +10,42 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.current_basedir).parent / "scripts"))
+from mallorn_tde.constants import (
+    FINAL_SCOPE,
+    FOLD_SCOPE_PATTERN,
+    SAMPLE_SUBMISSION,
+    SCOPE_PATTERN,
+    SIDES,
+    SPLIT_PATTERN,
+    lightcurve_filename,
+    log_filename,
+    scope_names,
+    split_name,
+)
 from mallorn_tde.runlock import FolderInUse, hold
 from mallorn_tde.sources import code_digest
 
 validate(config, "../schemas/config.schema.yaml")
 
-SIDES = ["train", "test"]
 SIMULATED_DIR = "results/simulated"
-SIMULATED_SPLITS = [f"split_{i:02d}" for i in range(1, config["simulate"]["n_splits"] + 1)]
-SPLIT_PATTERN = re.compile(r"split_\d+")
+SIMULATED_SPLITS = [split_name(i) for i in range(1, config["simulate"]["n_splits"] + 1)]
 DATA_DIR = config["data_dir"].rstrip("/")
 USES_SIMULATED = Path(DATA_DIR).resolve() == Path(SIMULATED_DIR).resolve()
 N_FOLDS = config["cv"]["n_folds"]
-FOLDS = [str(k) for k in range(1, N_FOLDS + 1)]
-SCOPES = [f"fold_{k}" for k in FOLDS] + ["final"]
+SCOPES = scope_names(N_FOLDS)
+FOLD_SCOPES = [scope for scope in SCOPES if scope != FINAL_SCOPE]
+
+# Files that rules of more than one stage name, each written out once here (the others are named through
+# rules.<rule>.output). The {...} are the wildcards of the rule that makes the file.
+CATALOG = "results/catalog/{side}/{split}.parquet"
+LIGHTCURVES = "results/lightcurves/{side}/{split}.parquet"
+SET_FEATURES = "results/features/{set}/{side}/{split}.parquet"
+FEATURES = "results/features/{side}.parquet"
+TRAIN_FEATURES = FEATURES.format(side="train")
+TEST_FEATURES = FEATURES.format(side="test")
+FOLD_TABLE = "results/cv/folds.tsv"
+SELECTED = "results/model/{scope}/selected_features.txt"
+TUNING = "results/model/{scope}/tuning.json"
 
 RUN_LOCK = "results/.run.lock"
 
@@ -39,10 +61,9 @@ onstart:
 
 
 wildcard_constraints:
-    split=r"split_\d+",
-    side="train|test",
-    fold=r"\d+",
-    scope=r"fold_\d+|final",
+    split=SPLIT_PATTERN,
+    side="|".join(SIDES),
+    scope=SCOPE_PATTERN,
     set="|".join(config["features"]["sets"]),
 
 
@@ -60,7 +81,7 @@ def log_rows(side):
     """
     if USES_SIMULATED:
         return {}
-    path = data_file(f"{side}_log.csv")
+    path = data_file(log_filename(side))
     with open(path, newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or "split" not in reader.fieldnames:
@@ -82,23 +103,23 @@ def discover_splits():
     root = Path(DATA_DIR)
     if not root.is_dir():
         raise WorkflowError(f"config key 'data_dir': folder '{DATA_DIR}' does not exist")
-    missing = [name for name in ("train_log.csv", "test_log.csv") if not (root / name).is_file()]
+    missing = [log_filename(side) for side in SIDES if not (root / log_filename(side)).is_file()]
     if missing:
         raise WorkflowError(f"config key 'data_dir': '{DATA_DIR}' has no {' or '.join(missing)}")
-    splits = sorted(p.name for p in root.iterdir() if p.is_dir() and SPLIT_PATTERN.fullmatch(p.name))
+    splits = sorted(p.name for p in root.iterdir() if p.is_dir() and re.fullmatch(SPLIT_PATTERN, p.name))
     if not splits:
         raise WorkflowError(f"config key 'data_dir': '{DATA_DIR}' has no split_XX folders")
     for side in SIDES:
         unknown = sorted(set(log_rows(side)) - set(splits))
         if unknown:
             raise WorkflowError(
-                f"{root / f'{side}_log.csv'}: column 'split' names {unknown}, which have no folder in '{DATA_DIR}'"
+                f"{root / log_filename(side)}: column 'split' names {unknown}, which have no folder in '{DATA_DIR}'"
             )
     absent = [
-        str(root / s / f"{side}_full_lightcurves.csv")
+        str(root / s / lightcurve_filename(side))
         for s in splits
         for side in SIDES
-        if not (root / s / f"{side}_full_lightcurves.csv").is_file()
+        if not (root / s / lightcurve_filename(side)).is_file()
     ]
     if absent:
         raise WorkflowError("missing lightcurve file(s): " + ", ".join(absent))
@@ -109,11 +130,11 @@ SPLITS = discover_splits()
 
 
 def lightcurve_file(wildcards):
-    return f"{DATA_DIR}/{wildcards.split}/{wildcards.side}_full_lightcurves.csv"
+    return f"{DATA_DIR}/{wildcards.split}/{lightcurve_filename(wildcards.side)}"
 
 
 def side_log(wildcards):
-    return data_file(f"{wildcards.side}_log.csv")
+    return data_file(log_filename(wildcards.side))
 
 
 def log_inputs(wildcards):
@@ -123,7 +144,7 @@ def log_inputs(wildcards):
     (:func:`catalog_digest`), not on the files' times. The simulated set's logs are written by the simulate
     job, whose reruns must reach every split, so they stay plain inputs.
     """
-    logs = {f"{side}_log": data_file(f"{side}_log.csv") for side in SIDES}
+    logs = {f"{side}_log": data_file(log_filename(side)) for side in SIDES}
     return logs if USES_SIMULATED else {name: ancient(path) for name, path in logs.items()}
 
 
@@ -143,16 +164,11 @@ def catalog_digest(wildcards):
 
 
 def split_catalogs(wildcards):
-    return expand("results/catalog/{side}/{split}.parquet", side=wildcards.side, split=SPLITS)
+    return expand(CATALOG, side=wildcards.side, split=SPLITS)
 
 
 def split_features(wildcards):
-    return expand(
-        "results/features/{set}/{side}/{split}.parquet",
-        set=config["features"]["sets"],
-        side=wildcards.side,
-        split=SPLITS,
-    )
+    return expand(SET_FEATURES, set=config["features"]["sets"], side=wildcards.side, split=SPLITS)
 
 
 def extraction_settings(wildcards):
@@ -162,17 +178,17 @@ def extraction_settings(wildcards):
 
 def extract_code(wildcards):
     """Code of one set's extraction: the script, what it imports, and the set's own module (imported by name)."""
-    return code_digest("extract_features.py", f"mallorn_tde/features/{wildcards.set}.py")
+    return code_digest("extract.py", f"mallorn_tde/features/{wildcards.set}.py")
 
 
 def scope_folds(wildcards):
     """The fold table for a fold's scope; the final fit uses every training object and needs none."""
-    return [] if wildcards.scope == "final" else ["results/cv/folds.tsv"]
+    return [] if wildcards.scope == FINAL_SCOPE else [FOLD_TABLE]
 
 
 def sample_submission(wildcards):
     """The data set's sample submission, when it has one, fixes the row order of ours."""
-    path = data_file("sample_submission.csv")
+    path = data_file(SAMPLE_SUBMISSION)
     return [path] if USES_SIMULATED or Path(path).is_file() else []
 
 

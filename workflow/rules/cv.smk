@@ -1,8 +1,8 @@
 rule folds:
     input:
-        "results/features/train.parquet",
+        TRAIN_FEATURES,
     output:
-        "results/cv/folds.tsv",
+        FOLD_TABLE,
     log:
         "results/logs/folds.log",
     benchmark:
@@ -15,23 +15,26 @@ rule folds:
         runtime=5,
     params:
         cv=config["cv"],
-        code=code_digest("assign_folds.py"),
+        code=code_digest("folds.py"),
     script:
-        "../scripts/assign_folds.py"
+        "../scripts/folds.py"
 
 
+# One job per outer fold (scope fold_k): the model of its training part predicts its held-out objects.
 rule fit_predict_fold:
     input:
-        features="results/features/train.parquet",
-        folds="results/cv/folds.tsv",
-        selected="results/model/fold_{fold}/selected_features.txt",
-        tuning="results/model/fold_{fold}/tuning.json",
+        features=TRAIN_FEATURES,
+        folds=FOLD_TABLE,
+        selected=SELECTED,
+        tuning=TUNING,
     output:
-        "results/cv/fold_{fold}/oof.csv",
+        "results/cv/{scope}/oof.csv",
     log:
-        "results/logs/fit_predict_fold/fold_{fold}.log",
+        "results/logs/fit_predict_fold/{scope}.log",
     benchmark:
-        "results/benchmarks/fit_predict_fold/fold_{fold}.tsv"
+        "results/benchmarks/fit_predict_fold/{scope}.tsv"
+    wildcard_constraints:
+        scope=FOLD_SCOPE_PATTERN,
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -46,11 +49,13 @@ rule fit_predict_fold:
         "../scripts/fit_predict_fold.py"
 
 
+# The pooled out-of-fold metrics, and the final model's threshold (the F1-maximising cut of the pooled
+# out-of-fold probabilities) in a file of its own: predict reads that, not the report; metrics.json repeats it.
 rule metrics:
     input:
-        oof=expand("results/cv/fold_{fold}/oof.csv", fold=FOLDS),
-        selected=expand("results/model/{scope}/selected_features.txt", scope=SCOPES),
-        tuning=expand("results/model/fold_{fold}/tuning.json", fold=FOLDS),
+        oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
+        selected=expand(SELECTED, scope=SCOPES),
+        tuning=expand(TUNING, scope=FOLD_SCOPES),
     output:
         metrics=report(
             "results/metrics.json",
@@ -60,6 +65,7 @@ rule metrics:
             labels={"item": "metrics.json"},
         ),
         oof="results/cv/oof_probabilities.csv",
+        threshold="results/model/final/threshold.json",
     log:
         "results/logs/metrics.log",
     benchmark:
@@ -71,6 +77,6 @@ rule metrics:
         mem_mb=2000,
         runtime=5,
     params:
-        code=code_digest("summarize_metrics.py"),
+        code=code_digest("metrics.py"),
     script:
-        "../scripts/summarize_metrics.py"
+        "../scripts/metrics.py"

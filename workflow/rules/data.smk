@@ -6,7 +6,7 @@ rule catalog:
     input:
         unpack(log_inputs),
     output:
-        "results/catalog/{side}/{split}.parquet",
+        CATALOG,
     log:
         "results/logs/catalog/{side}/{split}.log",
     benchmark:
@@ -20,17 +20,17 @@ rule catalog:
     params:
         redshift=config["redshift"],
         rows=catalog_digest,
-        code=code_digest("build_catalog.py"),
+        code=code_digest("catalog.py"),
     script:
-        "../scripts/build_catalog.py"
+        "../scripts/catalog.py"
 
 
 rule ingest:
     input:
         lightcurves=lightcurve_file,
-        catalog="results/catalog/{side}/{split}.parquet",
+        catalog=CATALOG,
     output:
-        "results/lightcurves/{side}/{split}.parquet",
+        LIGHTCURVES,
     log:
         "results/logs/ingest/{side}/{split}.log",
     benchmark:
@@ -43,6 +43,6 @@ rule ingest:
         runtime=10,
     params:
         log_file=side_log,
-        code=code_digest("ingest_split.py"),
+        code=code_digest("ingest.py"),
     script:
-        "../scripts/ingest_split.py"
+        "../scripts/ingest.py"

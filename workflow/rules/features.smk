@@ -3,10 +3,10 @@
 # job imports only its own set's libraries, so the fast sets do not pay tsfresh's start-up.
 rule extract:
     input:
-        lightcurves="results/lightcurves/{side}/{split}.parquet",
-        catalog="results/catalog/{side}/{split}.parquet",
+        lightcurves=LIGHTCURVES,
+        catalog=CATALOG,
     output:
-        "results/features/{set}/{side}/{split}.parquet",
+        SET_FEATURES,
     log:
         "results/logs/extract/{set}/{side}/{split}.log",
     benchmark:
@@ -21,7 +21,7 @@ rule extract:
         settings=extraction_settings,
         code=extract_code,
     script:
-        "../scripts/extract_features.py"
+        "../scripts/extract.py"
 
 
 rule merge:
@@ -29,7 +29,7 @@ rule merge:
         features=split_features,
         catalogs=split_catalogs,
     output:
-        "results/features/{side}.parquet",
+        FEATURES,
     log:
         "results/logs/merge/{side}.log",
     benchmark:
@@ -41,6 +41,6 @@ rule merge:
         mem_mb=4000,
         runtime=10,
     params:
-        code=code_digest("merge_features.py"),
+        code=code_digest("merge.py"),
     script:
-        "../scripts/merge_features.py"
+        "../scripts/merge.py"

@@ -1,8 +1,8 @@
 rule fit_final:
     input:
-        features="results/features/train.parquet",
-        selected="results/model/final/selected_features.txt",
-        tuning="results/model/final/tuning.json",
+        features=TRAIN_FEATURES,
+        selected=SELECTED.format(scope=FINAL_SCOPE),
+        tuning=TUNING.format(scope=FINAL_SCOPE),
     output:
         model="results/model/final/model.txt",
         importance="results/model/final/importance.csv",
@@ -26,9 +26,9 @@ rule fit_final:
 
 rule predict:
     input:
-        model="results/model/final/model.txt",
-        features="results/features/test.parquet",
-        metrics="results/metrics.json",
+        model=rules.fit_final.output.model,
+        features=TEST_FEATURES,
+        threshold=rules.metrics.output.threshold,
         sample_submission=sample_submission,
     output:
         submission=report(
@@ -50,6 +50,6 @@ rule predict:
         mem_mb=4000,
         runtime=10,
     params:
-        code=code_digest("predict_test.py"),
+        code=code_digest("predict.py"),
     script:
-        "../scripts/predict_test.py"
+        "../scripts/predict.py"

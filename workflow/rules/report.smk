@@ -3,9 +3,9 @@
 # figures fit one GP per object shown), and all of them are in `rule all`, so a run leaves the report ready.
 rule plot_cv:
     input:
-        oof="results/cv/oof_probabilities.csv",
-        metrics="results/metrics.json",
-        train="results/features/train.parquet",
+        oof=rules.metrics.output.oof,
+        metrics=rules.metrics.output.metrics,
+        train=TRAIN_FEATURES,
     output:
         precision_recall=report(
             "results/report/precision_recall.png",
@@ -54,7 +54,7 @@ rule plot_cv:
 
 rule metrics_table:
     input:
-        "results/metrics.json",
+        rules.metrics.output.metrics,
     output:
         report(
             "results/report/metrics.html",
@@ -74,18 +74,18 @@ rule metrics_table:
         mem_mb=1000,
         runtime=5,
     params:
-        code=code_digest("tabulate_metrics.py"),
+        code=code_digest("metrics_table.py"),
     script:
-        "../scripts/tabulate_metrics.py"
+        "../scripts/metrics_table.py"
 
 
 rule candidates:
     input:
-        probabilities="results/test_probabilities.csv",
-        features="results/features/test.parquet",
-        model="results/model/final/model.txt",
-        importance="results/model/final/importance.csv",
-        metrics="results/metrics.json",
+        probabilities=rules.predict.output.probabilities,
+        features=TEST_FEATURES,
+        model=rules.fit_final.output.model,
+        importance=rules.fit_final.output.importance,
+        threshold=rules.metrics.output.threshold,
     output:
         report(
             "results/report/candidates.html",
@@ -106,19 +106,19 @@ rule candidates:
         runtime=10,
     params:
         candidates={"min_rows": config["report"]["table_rows"], "drivers": 3, "top_features": 5},
-        code=code_digest("rank_candidates.py"),
+        code=code_digest("candidates.py"),
     script:
-        "../scripts/rank_candidates.py"
+        "../scripts/candidates.py"
 
 
 rule plot_lightcurves:
     input:
-        probabilities="results/test_probabilities.csv",
-        oof="results/cv/oof_probabilities.csv",
-        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
-        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
-        train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
-        test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
+        probabilities=rules.predict.output.probabilities,
+        oof=rules.metrics.output.oof,
+        train_catalog=expand(CATALOG, side="train", split=SPLITS),
+        test_catalog=expand(CATALOG, side="test", split=SPLITS),
+        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
     output:
         candidates=report(
             "results/report/lightcurves_candidates.png",
@@ -163,7 +163,7 @@ rule plot_lightcurves:
 
 rule plot_importance:
     input:
-        "results/model/final/importance.csv",
+        rules.fit_final.output.importance,
     output:
         report(
             "results/report/feature_importance.png",
@@ -192,10 +192,10 @@ rule plot_importance:
 
 rule data_summary:
     input:
-        train_catalog=expand("results/catalog/train/{split}.parquet", split=SPLITS),
-        test_catalog=expand("results/catalog/test/{split}.parquet", split=SPLITS),
-        train_lightcurves=expand("results/lightcurves/train/{split}.parquet", split=SPLITS),
-        test_lightcurves=expand("results/lightcurves/test/{split}.parquet", split=SPLITS),
+        train_catalog=expand(CATALOG, side="train", split=SPLITS),
+        test_catalog=expand(CATALOG, side="test", split=SPLITS),
+        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
     output:
         table=report(
             "results/report/data_summary.html",
@@ -223,9 +223,9 @@ rule data_summary:
         runtime=5,
     params:
         dpi=100,
-        code=code_digest("summarize_data.py"),
+        code=code_digest("data_summary.py"),
     script:
-        "../scripts/summarize_data.py"
+        "../scripts/data_summary.py"
 
 
 # The benchmark files are read from their folder, not declared as inputs: a job's benchmark is not needed to
@@ -233,8 +233,8 @@ rule data_summary:
 # the pipeline's last outputs, so the table is made (and remade) after every job it lists.
 rule runtime:
     input:
-        "results/submission.csv",
-        "results/metrics.json",
+        rules.predict.output.submission,
+        rules.metrics.output.metrics,
     output:
         report(
             "results/report/runtime.html",
@@ -257,6 +257,6 @@ rule runtime:
         benchmarks="results/benchmarks",
         # The report's own rules may run beside this one: leave them out, so the table is the same every time.
         exclude=REPORT_RULES,
-        code=code_digest("summarize_runtime.py"),
+        code=code_digest("runtime.py"),
     script:
-        "../scripts/summarize_runtime.py"
+        "../scripts/runtime.py"

@@ -1,14 +1,14 @@
-rule select:
+rule select_features:
     input:
-        features="results/features/train.parquet",
+        features=TRAIN_FEATURES,
         folds=scope_folds,
     output:
-        selected="results/model/{scope}/selected_features.txt",
+        selected=SELECTED,
         relevance="results/model/{scope}/relevance.tsv",
     log:
-        "results/logs/select/{scope}.log",
+        "results/logs/select_features/{scope}.log",
     benchmark:
-        "results/benchmarks/select/{scope}.tsv"
+        "results/benchmarks/select_features/{scope}.tsv"
     conda:
         "../../envs/model.yaml"
     threads: 1

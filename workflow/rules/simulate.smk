@@ -1,13 +1,11 @@
 rule simulate:
     output:
-        train_log=f"{SIMULATED_DIR}/train_log.csv",
-        test_log=f"{SIMULATED_DIR}/test_log.csv",
-        sample_submission=f"{SIMULATED_DIR}/sample_submission.csv",
-        lightcurves=expand(
-            f"{SIMULATED_DIR}/{{split}}/{{side}}_full_lightcurves.csv",
-            split=SIMULATED_SPLITS,
-            side=SIDES,
-        ),
+        train_log=f"{SIMULATED_DIR}/{log_filename('train')}",
+        test_log=f"{SIMULATED_DIR}/{log_filename('test')}",
+        sample_submission=f"{SIMULATED_DIR}/{SAMPLE_SUBMISSION}",
+        lightcurves=[
+            f"{SIMULATED_DIR}/{split}/{lightcurve_filename(side)}" for split in SIMULATED_SPLITS for side in SIDES
+        ],
     log:
         "results/logs/simulate.log",
     benchmark:
@@ -20,6 +18,6 @@ rule simulate:
         runtime=20,
     params:
         simulate=config["simulate"],
-        code=code_digest("simulate_data.py"),
+        code=code_digest("simulate.py"),
     script:
-        "../scripts/simulate_data.py"
+        "../scripts/simulate.py"

@@ -4,11 +4,11 @@
 # filesystem of a cluster.
 rule tune:
     input:
-        features="results/features/train.parquet",
+        features=TRAIN_FEATURES,
         folds=scope_folds,
-        selected="results/model/{scope}/selected_features.txt",
+        selected=SELECTED,
     output:
-        "results/model/{scope}/tuning.json",
+        TUNING,
     log:
         "results/logs/tune/{scope}.log",
     benchmark:
@@ -23,6 +23,6 @@ rule tune:
         tuning=config["tuning"],
         objective=config["model"]["objective"],
         storage="results/optuna/{scope}.journal",
-        code=code_digest("tune_model.py"),
+        code=code_digest("tune.py"),
     script:
-        "../scripts/tune_model.py"
+        "../scripts/tune.py"

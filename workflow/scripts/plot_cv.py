@@ -1,17 +1,14 @@
-"""Draw the cross-validation figures of the report: precision-recall, F1 against threshold, confusions, scores by class."""
-
-import json
+"""The report's cross-validation figures: precision-recall, F1 against threshold, confusions, scores by class."""
 
 import pandas as pd
 
+from mallorn_tde.io import read_columns, read_json
 from mallorn_tde.logs import logged
 from mallorn_tde.plots import confusion_figure, f1_threshold_figure, pr_curve_figure, scores_by_spectype_figure
-from mallorn_tde.report import read_columns
 
 with logged(snakemake.log[0]) as log:
     oof = pd.read_csv(snakemake.input.oof)
-    with open(snakemake.input.metrics) as handle:
-        metrics = json.load(handle)
+    metrics = read_json(snakemake.input.metrics)
     spec_type = read_columns(snakemake.input.train, ["SpecType"])["SpecType"]
     figures = {
         "precision_recall": pr_curve_figure(oof, metrics),

@@ -3,9 +3,10 @@
 import pandas as pd
 
 from mallorn_tde.io import read_tables
+from mallorn_tde.lightcurve_panels import lightcurve_view, read_lightcurves, top_test_objects, worst_errors
 from mallorn_tde.logs import logged
+from mallorn_tde.pages import probability_text
 from mallorn_tde.plots import lightcurves_figure
-from mallorn_tde.report import lightcurve_view, probability_text, read_lightcurves, top_test_objects, worst_errors
 
 with logged(snakemake.log[0]) as log:
     settings = snakemake.params.lightcurves
@@ -34,7 +35,10 @@ with logged(snakemake.log[0]) as log:
             )
             title = f"{row.object_id}\nP(TDE) {probability_text(row.probability)}, z {meta['Z']:.3f}"
             if side == "train":
-                title = f"{row.object_id} ({meta['SpecType']})\nout-of-fold P(TDE) {probability_text(row.probability)} (fold {row.fold}), z {meta['Z']:.3f}"
+                title = (
+                    f"{row.object_id} ({meta['SpecType']})\nout-of-fold P(TDE) {probability_text(row.probability)} "
+                    f"(fold {row.fold}), z {meta['Z']:.3f}"
+                )
             panels.append((view, title))
             log.info(
                 "%s: %s, %d observations, model %s", name, row.object_id, len(view["t"]), view["model"] is not None

@@ -10,6 +10,8 @@ with logged(snakemake.log[0]) as log:
     train = read_training_part(snakemake.input.features, snakemake.input.folds, snakemake.wildcards.scope)
     X = feature_matrix(train)
     selected, relevance = select(X, train["target"], p)
-    log.info("%s: %d of %d features selected on %d objects", snakemake.wildcards.scope, len(selected), X.shape[1], len(X))
+    log.info(
+        "%s: %d of %d features selected on %d objects", snakemake.wildcards.scope, len(selected), X.shape[1], len(X)
+    )
     relevance.to_csv(snakemake.output.relevance, sep="\t", index=False)
     write_lines(selected, snakemake.output.selected)

@@ -7,9 +7,8 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 
+from .constants import FINAL_SCOPE, fold_number, fold_scope
 from .io import read_folds, read_table
-
-FINAL_SCOPE = "final"
 
 
 def assign_folds(target: pd.Series, n_folds: int, seed: int) -> pd.DataFrame:
@@ -32,17 +31,11 @@ def assign_folds(target: pd.Series, n_folds: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"object_id": target.index, "target": target.to_numpy(), "fold": fold})
 
 
-def scope_names(n_folds: int) -> list[str]:
-    """The model-fitting scopes: one per outer fold, then the final fit on all training objects."""
-    return [f"fold_{k}" for k in range(1, n_folds + 1)] + [FINAL_SCOPE]
-
-
 def training_ids(folds: pd.DataFrame, scope: str) -> pd.Index:
     """Objects a scope may learn from: all but its own outer fold, or all of them for the final fit."""
     if scope == FINAL_SCOPE:
         return pd.Index(folds["object_id"])
-    k = int(scope.removeprefix("fold_"))
-    return pd.Index(folds.loc[folds["fold"] != k, "object_id"])
+    return pd.Index(folds.loc[folds["fold"] != fold_number(scope), "object_id"])
 
 
 def read_training_part(features_path, folds_paths, scope: str) -> pd.DataFrame:
@@ -58,8 +51,7 @@ def read_training_part(features_path, folds_paths, scope: str) -> pd.DataFrame:
 
 def held_out_ids(folds: pd.DataFrame, scope: str) -> pd.Index:
     """Objects of one outer fold: never seen by that fold's selection, tuning, threshold or fit."""
-    k = int(scope.removeprefix("fold_"))
-    return pd.Index(folds.loc[folds["fold"] == k, "object_id"])
+    return pd.Index(folds.loc[folds["fold"] == fold_number(scope), "object_id"])
 
 
 def best_threshold(y_true, proba) -> tuple[float, float]:
@@ -100,7 +92,9 @@ def classification_summary(y_true, y_pred, proba) -> dict:
     }
 
 
-def bootstrap_f1_interval(y_true, y_pred, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+def bootstrap_f1_interval(
+    y_true, y_pred, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
     """Percentile bootstrap interval of F1: objects resampled with replacement, predictions kept as they are."""
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(y_pred, dtype=int)
@@ -122,7 +116,7 @@ def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[s
     pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
     per_fold = {}
     for k, part in oof.groupby("fold", sort=True):
-        per_fold[f"fold_{k}"] = classification_summary(part["target"], part["prediction"], part["probability"])
+        per_fold[fold_scope(k)] = classification_summary(part["target"], part["prediction"], part["probability"])
     fold_f1 = np.array([m["f1"] for m in per_fold.values()])
     final_threshold, pooled_best_f1 = best_threshold(oof["target"], oof["probability"])
     low, high = bootstrap_f1_interval(oof["target"], oof["prediction"])

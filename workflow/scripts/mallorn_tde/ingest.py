@@ -12,11 +12,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import extinction
 import numpy as np
 import pandas as pd
 
-from .constants import EFF_WAVELENGTH_AA, FILTERS, LC_COLUMNS, R_V, TEST_LOG_COLUMNS, TRAIN_LOG_COLUMNS
+from .constants import FILTERS, LC_COLUMNS, TEST_LOG_COLUMNS, TRAIN_LOG_COLUMNS
+from .dust import ebv_coefficients
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +49,9 @@ def format_ids(ids) -> str:
     return shown + (f" (and {more} more)" if more > 0 else "")
 
 
-def extinction_coefficients(r_v: float = R_V) -> dict[str, float]:
-    """A_band / E(B-V) for each LSST band under Fitzpatrick (1999).
-
-    A_lambda is linear in A_V for a fixed R_V, so one evaluation at A_V = R_V (E(B-V) = 1) gives the
-    coefficient that multiplies EBV for every object.
-    """
-    waves = np.array([EFF_WAVELENGTH_AA[f] for f in FILTERS], dtype=float)
-    a = extinction.fitzpatrick99(waves, r_v * 1.0, r_v)
-    return dict(zip(FILTERS, a.tolist()))
-
-
 def deredden(flux: np.ndarray, filters: np.ndarray, ebv: np.ndarray) -> np.ndarray:
-    """Undo Milky Way dimming: multiply by 10^(0.4 A_band), A_band = coefficient(band) * EBV."""
-    coeff = extinction_coefficients()
+    """Undo Milky Way dimming: multiply by 10^(0.4 A_band), A_band = coefficient(band) * EBV (:mod:`.dust`)."""
+    coeff = ebv_coefficients()
     a_band = np.array([coeff[f] for f in filters], dtype=float) * np.asarray(ebv, dtype=float)
     return np.asarray(flux, dtype=float) * np.power(10.0, 0.4 * a_band)
 
@@ -101,8 +90,7 @@ def _numeric(df: pd.DataFrame, column: str, path, *, allow_empty: bool) -> pd.Se
         )
     if not allow_empty and raw.isna().any():
         raise InputError(
-            f"{path}: column '{column}' has empty values for object(s) "
-            f"{format_ids(df.loc[raw.isna(), 'object_id'])}"
+            f"{path}: column '{column}' has empty values for object(s) {format_ids(df.loc[raw.isna(), 'object_id'])}"
         )
     return values.astype(float)
 

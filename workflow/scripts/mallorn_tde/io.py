@@ -1,6 +1,8 @@
-"""Reading and writing the workflow's intermediate tables."""
+"""Reading and writing the workflow's intermediate files: tables, lists of names, fold tables and JSON."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,17 @@ def read_table(path) -> pd.DataFrame:
     table = pq.read_table(path)
     df = table.to_pandas()
     return df if table.schema.pandas_metadata else df.set_index(df.columns[0])
+
+
+def read_columns(path, columns) -> pd.DataFrame:
+    """Some columns of a table written by :func:`write_table` (its first column is the index).
+
+    Reads only those columns: the merged feature tables have thousands.
+    """
+    schema = pq.read_schema(path)
+    index = schema.names[0]
+    wanted = [c for c in columns if c in schema.names and c != index]
+    return pq.read_table(path, columns=[index, *wanted]).to_pandas().set_index(index)
 
 
 def read_tables(paths) -> pd.DataFrame:
@@ -58,3 +71,13 @@ def write_lines(lines, path) -> None:
 def read_folds(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
 
+
+def read_json(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def write_json(value, path) -> None:
+    """Indented, keys sorted: a file that is the same for the same value, and that a reader can diff."""
+    with open(path, "w") as handle:
+        json.dump(value, handle, indent=2, sort_keys=True)

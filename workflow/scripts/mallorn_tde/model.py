@@ -43,7 +43,9 @@ def class_labels(table: pd.DataFrame, objective: str) -> pd.Series:
     labels = np.where(
         spec == "TDE",
         TDE_CLASS,
-        np.where(spec == "AGN", CLASSES.index("AGN"), np.where(spec.str.startswith("SN Ia"), CLASSES.index("SN Ia"), 0)),
+        np.where(
+            spec == "AGN", CLASSES.index("AGN"), np.where(spec.str.startswith("SN Ia"), CLASSES.index("SN Ia"), 0)
+        ),
     )
     if not np.array_equal(labels == TDE_CLASS, table["target"].to_numpy(int) == 1):
         raise ValueError("SpecType and target disagree: target must be 1 exactly where SpecType is TDE")
@@ -180,8 +182,8 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     ``labels`` from :func:`class_labels` (binary or multiclass). ``settings``: n_trials, inner_folds, seed,
     threshold_repeats. The study lives in a journal file at ``storage_path`` (:func:`journal_storage`), so a
     killed job resumes where it stopped. Each trial gets a sampler seeded with (seed, number of completed
-    trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would. The threshold is then chosen on the best
-    parameters' inner probabilities pooled over ``threshold_repeats`` seeded K-folds
+    trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would. The threshold
+    is then chosen on the best parameters' inner probabilities pooled over ``threshold_repeats`` seeded K-folds
     (:func:`repeated_threshold`; one repeat is the best trial's own).
     Returns the best parameters, the threshold, the best trial's inner F1, and the trial count.
     """
@@ -222,7 +224,12 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     threshold = float(best.user_attrs["threshold"])
     if repeats > 1:
         threshold, pooled_f1 = repeated_threshold(X, labels, params, inner_folds, seed, repeats, threads)
-        log.info("threshold %.4f from %d repeated inner cross-validations (pooled inner F1 %.4f)", threshold, repeats, pooled_f1)
+        log.info(
+            "threshold %.4f from %d repeated inner cross-validations (pooled inner F1 %.4f)",
+            threshold,
+            repeats,
+            pooled_f1,
+        )
     return {
         "params": params,
         "threshold": threshold,
@@ -230,7 +237,8 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "n_trials": n_trials,
         "study": name,
         "model": "multiclass" if _is_multiclass(labels.to_numpy()) else "binary",
-        "objective": f"F1 of P(TDE) at the best threshold of pooled {inner_folds}-fold inner cross-validated probabilities",
+        "objective": f"F1 of P(TDE) at the best threshold of pooled {inner_folds}-fold inner cross-validated "
+        "probabilities",
         "threshold_from": f"F1-maximising cut of the best parameters' inner probabilities pooled over {repeats} "
         f"differently seeded {inner_folds}-fold inner cross-validation(s)",
     }

@@ -1,6 +1,8 @@
 """Figures of the report: the classifier's curves and errors, feature importance, lightcurves, the data.
 
-Each function returns a matplotlib figure; the numbers behind it come from :mod:`mallorn_tde.report`.
+Each ``*_figure`` function returns a matplotlib figure; :func:`threshold_curves` and :func:`confusion_counts`
+compute the numbers behind the curves and the confusion matrix (tested on their own), the classes of SpecType
+come from :mod:`mallorn_tde.report`, what a lightcurve panel shows from :mod:`mallorn_tde.lightcurve_panels`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd  # noqa: E402
 from sklearn.metrics import precision_recall_curve  # noqa: E402
 
 from .constants import FILTERS  # noqa: E402
-from .report import DISPLAY_CLASSES, confusion_counts, display_class, threshold_curves  # noqa: E402
+from .report import DISPLAY_CLASSES, display_class  # noqa: E402
 
 BAND_COLORS = {"u": "#6a3d9a", "g": "#1b9e3a", "r": "#d62728", "i": "#ff7f0e", "z": "#8c564b", "y": "#404040"}
 SET_COLORS = {
@@ -33,6 +35,22 @@ _LOGIT_TICKS = (1e-6, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 1 - 
 _LOGIT_LABELS = ("10⁻⁶", "10⁻⁴", "0.001", "0.01", "0.1", "0.5", "0.9", "0.99", "0.999", "0.9999", "1-10⁻⁶")
 
 
+def threshold_curves(y_true, proba) -> pd.DataFrame:
+    """Precision, recall and F1 of ``proba >= threshold`` at every distinct probability, lowest threshold first."""
+    precision, recall, thresholds = precision_recall_curve(np.asarray(y_true, int), np.asarray(proba, float))
+    precision, recall = precision[:-1], recall[:-1]  # the last point (recall 0) has no threshold
+    denominator = precision + recall
+    f1 = np.divide(2 * precision * recall, denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    return pd.DataFrame({"threshold": thresholds, "precision": precision, "recall": recall, "f1": f1})
+
+
+def confusion_counts(y_true, y_pred) -> np.ndarray:
+    """2x2 counts: rows true class (not TDE, TDE), columns predicted (not TDE, TDE)."""
+    y = np.asarray(y_true, int)
+    p = np.asarray(y_pred, int)
+    return np.array([[np.sum((y == t) & (p == q)) for q in (0, 1)] for t in (0, 1)])
+
+
 def _logit_axis(ax, low: float, high: float):
     """A logit-scaled x axis between ``low`` and ``high`` with ticks a reader can read."""
     ax.set_xscale("logit")
@@ -40,10 +58,6 @@ def _logit_axis(ax, low: float, high: float):
     ticks = [(t, label) for t, label in zip(_LOGIT_TICKS, _LOGIT_LABELS) if low <= t <= high]
     ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks])
     ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-
-
-def _fold_names(metrics: dict) -> list[str]:
-    return sorted(metrics["per_fold"], key=lambda k: int(k.removeprefix("fold_")))
 
 
 def pr_curve_figure(oof: pd.DataFrame, metrics: dict):
@@ -99,7 +113,7 @@ def f1_threshold_figure(oof: pd.DataFrame, metrics: dict):
         ls="--",
         label=f"chosen threshold {threshold:.4f} (F1 here {metrics['f1_at_pooled_threshold']:.3f})",
     )
-    for k, value in sorted(metrics.get("fold_thresholds", {}).items()):
+    for _fold, value in sorted(metrics.get("fold_thresholds", {}).items()):
         ax.axvline(np.clip(value, P_LOW, P_HIGH), color="C3", lw=0.6, alpha=0.5, ymax=0.06)
     if metrics.get("fold_thresholds"):
         ax.plot([], [], color="C3", lw=0.6, alpha=0.5, label="outer folds' own thresholds (ticks)")
@@ -270,7 +284,7 @@ def _flux_limits(view: dict, inside: np.ndarray) -> tuple[float, float]:
 
 
 def lightcurves_figure(panels: list[tuple[dict, str]], title: str, window=(-150.0, 350.0), ncols: int = 3):
-    """A grid of lightcurves: (view from :func:`mallorn_tde.report.lightcurve_view`, panel title) each.
+    """A grid of lightcurves: (view from :func:`mallorn_tde.lightcurve_panels.lightcurve_view`, panel title) each.
 
     With no panels, a figure that says so (a cross-validation without false negatives, say).
     """

@@ -1,9 +1,8 @@
-"""Tables of the report: metrics, candidates, the data summary and the run's cost, as self-contained HTML.
+"""Tables of the report: metrics, candidates, the data summary and the run's cost.
 
-Snakemake's report shows an HTML item in a frame of its own, so every table here is one page with its own
-style and a few lines of script that sort a table by the clicked column (no library, nothing fetched).
-Selections of objects for the lightcurve figures live here too. Plain functions on DataFrames; the figures
-are in :mod:`mallorn_tde.plots`.
+Plain functions on DataFrames that compute each table, and the page that shows it (laid out by
+:mod:`mallorn_tde.pages`). The figures are in :mod:`mallorn_tde.plots`, the choice of objects for the
+lightcurve figures in :mod:`mallorn_tde.lightcurve_panels`.
 """
 
 from __future__ import annotations
@@ -15,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+
+from .constants import fold_number
+from .pages import fixed, html_page, html_table, probability_text
 
 # Coarse classes for summaries, as the multiclass model groups SpecType (mallorn_tde.model.CLASSES): TDE,
 # AGN, every type Ia supernova, and the rest (other supernovae). Repeated here so that the data summary does
@@ -31,149 +33,8 @@ def display_class(spec_type: pd.Series) -> pd.Series:
     return pd.Series(out, index=spec_type.index, name="class")
 
 
-def read_columns(path, columns) -> pd.DataFrame:
-    """Some columns of a table written by :func:`mallorn_tde.io.write_table` (its first column is the index).
-
-    Reads only those columns: the merged feature tables have thousands.
-    """
-    schema = pq.read_schema(path)
-    index = schema.names[0]
-    wanted = [c for c in columns if c in schema.names and c != index]
-    return pq.read_table(path, columns=[index, *wanted]).to_pandas().set_index(index)
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML
-
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 13px; margin: 12px; color: #1e293b; }
-h1 { font-size: 18px; margin: 0 0 6px 0; }
-h2 { font-size: 15px; margin: 18px 0 4px 0; }
-p.intro { max-width: 60em; margin: 4px 0 8px 0; }
-table { border-collapse: collapse; }
-th, td { border-bottom: 1px solid #e2e8f0; padding: 3px 8px; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-th { background: #f1f5f9; position: sticky; top: 0; }
-table.sortable th { cursor: pointer; user-select: none; }
-table.sortable th::after { content: " \\2195"; color: #94a3b8; }
-table.sortable th.asc::after { content: " \\25B2"; color: #1e293b; }
-table.sortable th.desc::after { content: " \\25BC"; color: #1e293b; }
-tr.highlight td { background: #fef3c7; }
-tfoot td { font-weight: 600; border-top: 2px solid #94a3b8; }
-td.how { max-width: 48em; color: #475569; }
-"""
-
-# Sorts the rows of a table.sortable by the clicked header: numbers (a cell's data-sort) numerically, the
-# rest as text; empty cells last in both directions. A second click reverses the order.
-_SORT_SCRIPT = """
-function sortTable(th) {
-  const table = th.closest("table");
-  const column = Array.from(th.parentNode.children).indexOf(th);
-  const ascending = !th.classList.contains("asc");
-  table.querySelectorAll("th").forEach(h => h.classList.remove("asc", "desc"));
-  th.classList.add(ascending ? "asc" : "desc");
-  const body = table.tBodies[0];
-  const key = row => {
-    const cell = row.children[column];
-    const raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
-    return raw;
-  };
-  const numeric = th.dataset.type === "num";
-  const rows = Array.from(body.rows);
-  rows.sort((a, b) => {
-    const x = key(a), y = key(b);
-    if (x === "" || y === "") return (x === "") - (y === "");
-    const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
-    return ascending ? order : -order;
-  });
-  rows.forEach(row => body.appendChild(row));
-}
-document.querySelectorAll("table.sortable th").forEach(th => th.addEventListener("click", () => sortTable(th)));
-"""
-
-
-def _cell(value, fmt) -> str:
-    """One <td>: numbers right-aligned, with their exact value in data-sort; NaN and None empty."""
-    if isinstance(value, (bool, np.bool_)):
-        return f"<td>{'yes' if value else 'no'}</td>"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if not math.isfinite(number):
-            return '<td class="num" data-sort=""></td>'
-        text = fmt(value) if fmt else (f"{int(value):,}" if float(value).is_integer() else f"{number:.4g}")
-        return f'<td class="num" data-sort="{number!r}">{html.escape(text)}</td>'
-    if value is None or (isinstance(value, str) and value == ""):
-        return '<td data-sort=""></td>'
-    return f"<td>{html.escape(str(value))}</td>"
-
-
-def html_table(
-    table: pd.DataFrame,
-    formats: dict | None = None,
-    sortable: bool = True,
-    table_id: str | None = None,
-    highlight: pd.Series | None = None,
-    classes: dict | None = None,
-    footer: int = 0,
-) -> str:
-    """A DataFrame as an HTML table; ``formats`` maps a column to a function that formats one value.
-
-    ``highlight``: a boolean per row, rows marked are shaded. ``classes`` maps a column to a CSS class of its
-    cells. The last ``footer`` rows (totals) go to the table's foot, where sorting leaves them.
-    """
-    formats = formats or {}
-    classes = classes or {}
-    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]) for c in table}
-    head = "".join(
-        f'<th data-type="{"num" if numeric[c] else "text"}">{html.escape(str(c))}</th>' for c in table.columns
-    )
-    rows = []
-    marks = highlight.to_numpy() if highlight is not None else np.zeros(len(table), bool)
-    for values, mark in zip(table.itertuples(index=False, name=None), marks):
-        cells = []
-        for column, value in zip(table.columns, values):
-            cell = _cell(value, formats.get(column))
-            if column in classes:
-                cell = cell.replace("<td", f'<td class="{classes[column]}"', 1)
-            cells.append(cell)
-        opening = '<tr class="highlight">' if mark else "<tr>"
-        rows.append(f"{opening}{''.join(cells)}</tr>")
-    attributes = (f' id="{table_id}"' if table_id else "") + (' class="sortable"' if sortable else "")
-    body, foot = (rows[: len(rows) - footer], rows[len(rows) - footer :]) if footer else (rows, [])
-    foot_html = f"<tfoot>{''.join(foot)}</tfoot>" if foot else ""
-    return f"<table{attributes}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{foot_html}</table>"
-
-
-def html_page(title: str, sections: list[tuple[str, str, str]], intro: str = "") -> str:
-    """A self-contained page: a title, an introduction, then (heading, paragraph, table html) sections."""
-    parts = [f"<h1>{html.escape(title)}</h1>"]
-    if intro:
-        parts.append(f'<p class="intro">{intro}</p>')
-    for heading, text, table in sections:
-        if heading:
-            parts.append(f"<h2>{html.escape(heading)}</h2>")
-        if text:
-            parts.append(f'<p class="intro">{text}</p>')
-        parts.append(table)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n"
-        + "\n".join(parts)
-        + f"\n<script>{_SORT_SCRIPT}</script>\n</body></html>\n"
-    )
-
-
-def _fixed(digits):
-    return lambda v: f"{v:.{digits}f}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Metrics
-
-
-def _fold_order(names):
-    return sorted(names, key=lambda k: int(k.removeprefix("fold_")))
 
 
 def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -181,7 +42,7 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     how = metrics["how"]
     low, high = metrics["f1_bootstrap_95"]
     n_features = metrics["n_features"]
-    folds = _fold_order(metrics["per_fold"])
+    folds = sorted(metrics["per_fold"], key=fold_number)
     rows = [
         ("F1 (TDE), pooled out of fold", metrics["f1"], f"{low:.3f} - {high:.3f} (95% bootstrap)", how["f1"]),
         ("F1 95% bootstrap interval", np.nan, f"{low:.3f} - {high:.3f}", how["f1_bootstrap_95"]),
@@ -213,7 +74,7 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_fold = pd.DataFrame(
         [
             {
-                "outer fold": int(k.removeprefix("fold_")),
+                "outer fold": fold_number(k),
                 "objects": metrics["per_fold"][k]["n_objects"],
                 "TDEs": metrics["per_fold"][k]["n_tde"],
                 "predicted TDE": metrics["per_fold"][k]["n_predicted_tde"],
@@ -234,7 +95,7 @@ def metrics_html(metrics: dict) -> str:
     headline, per_fold = metrics_tables(metrics)
     how = metrics["how"]
     low, high = metrics["f1_bootstrap_95"]
-    three = _fixed(3)
+    three = fixed(3)
     intro = (
         f"Headline: out-of-fold TDE F1 <b>{metrics['f1']:.3f}</b> (95% bootstrap interval {low:.3f} - {high:.3f}), "
         f"precision {metrics['precision']:.3f}, recall {metrics['recall']:.3f}, average precision "
@@ -242,7 +103,7 @@ def metrics_html(metrics: dict) -> str:
         f"({metrics['n_tde']:,} TDEs). Every number comes from predictions of objects that the model, its "
         "feature selection, its tuning and its threshold never saw."
     )
-    fold_formats = {c: three for c in ("F1", "precision", "recall", "average precision")} | {"threshold": _fixed(4)}
+    fold_formats = {c: three for c in ("F1", "precision", "recall", "average precision")} | {"threshold": fixed(4)}
     return html_page(
         "Cross-validated metrics",
         [
@@ -346,36 +207,13 @@ def candidates_html(table: pd.DataFrame, threshold: float, n_test: int, top_feat
         f"The last {len(top_features)} columns are the values of the model's most important features "
         "(total gain), whatever their effect on this object."
     )
-    formats = {"P(TDE)": lambda p: probability_text(p) if p >= 1e-3 else f"{p:.1e}", "Z": _fixed(4), "Z_err": _fixed(4)}
+    formats = {"P(TDE)": lambda p: probability_text(p) if p >= 1e-3 else f"{p:.1e}", "Z": fixed(4), "Z_err": fixed(4)}
     formats |= {f: _short_value for f in top_features}
     return html_page(
         "TDE candidates in the test set",
         [("", "", html_table(table, formats, table_id="candidates", highlight=table["predicted TDE"]))],
         intro,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Objects for the lightcurve figures
-
-
-def top_test_objects(probabilities: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` highest-scoring test objects (object_id, probability), highest first."""
-    return probabilities.sort_values(["probability", "object_id"], ascending=[False, True], kind="mergesort").head(n)
-
-
-def worst_errors(oof: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(false positives, false negatives) of the out-of-fold predictions, the most confident mistakes first.
-
-    False positives: non-TDEs predicted TDE at their fold's threshold, highest probability first; false
-    negatives: TDEs predicted otherwise, lowest probability first. At most ``n`` of each (fewer when the
-    cross-validation made fewer mistakes).
-    """
-    fp = oof[(oof["target"] == 0) & (oof["prediction"] == 1)]
-    fn = oof[(oof["target"] == 1) & (oof["prediction"] == 0)]
-    fp = fp.sort_values(["probability", "object_id"], ascending=[False, True], kind="mergesort").head(n)
-    fn = fn.sort_values(["probability", "object_id"], ascending=[True, True], kind="mergesort").head(n)
-    return fp, fn
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,7 +274,7 @@ def data_summary(train: pd.DataFrame, test: pd.DataFrame, n_obs_train: pd.Series
 def data_summary_html(per_split: pd.DataFrame, by_class: pd.DataFrame, spec_types: pd.DataFrame) -> str:
     n_train, n_test = int(per_split["training objects"].iloc[-1]), int(per_split["test objects"].iloc[-1])
     n_tde = int(per_split["train TDE"].iloc[-1])
-    one = _fixed(1)
+    one = fixed(1)
     return html_page(
         "Data summary",
         [
@@ -523,8 +361,8 @@ def runtime_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
 
 
 def runtime_html(table: pd.DataFrame) -> str:
-    one = _fixed(1)
-    formats = {c: one for c in table.columns if c.startswith(("wall", "CPU"))} | {"max RSS MB": _fixed(0)}
+    one = fixed(1)
+    formats = {c: one for c in table.columns if c.startswith(("wall", "CPU"))} | {"max RSS MB": fixed(0)}
     total = table.iloc[-1]
     intro = (
         f"{int(total['jobs']):,} jobs took {total['wall s, total']:,.0f} s of wall-clock time in all (summed over "
@@ -533,81 +371,3 @@ def runtime_html(table: pd.DataFrame) -> str:
         "Click a header to sort."
     )
     return html_page("Runtime per rule", [("", "", html_table(table, formats, table_id="runtime", footer=1))], intro)
-
-
-# ---------------------------------------------------------------------------------------------
-# Curves and counts behind the figures
-
-
-def threshold_curves(y_true, proba) -> pd.DataFrame:
-    """Precision, recall and F1 of ``proba >= threshold`` at every distinct probability, lowest threshold first."""
-    from sklearn.metrics import precision_recall_curve
-
-    precision, recall, thresholds = precision_recall_curve(np.asarray(y_true, int), np.asarray(proba, float))
-    precision, recall = precision[:-1], recall[:-1]  # the last point (recall 0) has no threshold
-    denominator = precision + recall
-    f1 = np.divide(2 * precision * recall, denominator, out=np.zeros_like(denominator), where=denominator > 0)
-    return pd.DataFrame({"threshold": thresholds, "precision": precision, "recall": recall, "f1": f1})
-
-
-def confusion_counts(y_true, y_pred) -> np.ndarray:
-    """2x2 counts: rows true class (not TDE, TDE), columns predicted (not TDE, TDE)."""
-    y = np.asarray(y_true, int)
-    p = np.asarray(y_pred, int)
-    return np.array([[np.sum((y == t) & (p == q)) for q in (0, 1)] for t in (0, 1)])
-
-
-def lightcurve_view(lc: pd.DataFrame, z: float, with_model: bool, window=(-150.0, 350.0), n_grid: int = 300) -> dict:
-    """What a lightcurve panel shows: the observations in rest-frame days, and the GP's curves if asked for.
-
-    ``lc``: one object's ingested observations (mjd, flux, flux_err, filter). Times are rest-frame days
-    (divided by 1+z; z <= 0 or unknown counts as 0, as in the gp features) from the GP's peak when the
-    model is fitted (the gp feature set's :class:`~mallorn_tde.features.gp.ObjectGP`, fitted exactly as
-    for the features), else from the observation of highest signal-to-noise. The model's curves are given
-    on ``n_grid`` points of ``window`` that lie inside the observed span (give or take the gp set's margin).
-    """
-    from .constants import FILTERS
-
-    band = pd.Index(FILTERS).get_indexer(lc["filter"].astype(str))
-    ok = (band >= 0) & np.isfinite(lc["flux"].to_numpy(float)) & (lc["flux_err"].to_numpy(float) > 0)
-    t = lc["mjd"].to_numpy(float)[ok]
-    f = lc["flux"].to_numpy(float)[ok]
-    e = lc["flux_err"].to_numpy(float)[ok]
-    band = band[ok]
-    zf = 1.0 + z if np.isfinite(z) and z > 0 else 1.0
-    view = {"zf": zf, "band": band, "flux": f, "flux_err": e, "model": None, "reference": "highest S/N point"}
-    if not len(t):
-        view.update(t=t, reference_mjd=np.nan)
-        return view
-    reference_mjd = float(t[np.argmax(f / e)])
-    if with_model:
-        from .features.gp import MIN_POINTS, ObjectGP
-
-        if len(t) >= MIN_POINTS and np.any(f > 0):
-            with np.errstate(all="ignore"):
-                model = ObjectGP(t, f, e, band, z)
-                peak = model.peak()
-                grid = np.linspace(window[0], window[1], n_grid)
-                grid = grid[model.inside(peak + grid)]
-                view["model"] = {
-                    "t": grid,
-                    "mean": model.mean_at(peak + grid),
-                    "std": model.std_at(peak + grid),
-                }
-            reference_mjd = model.to_mjd(peak)
-            view["reference"] = "GP peak"
-    view.update(t=(t - reference_mjd) / zf, reference_mjd=reference_mjd)
-    return view
-
-
-def read_lightcurves(paths, ids) -> pd.DataFrame:
-    """The ingested observations of the objects ``ids`` from the per-split lightcurve tables (object_id a column)."""
-    ids = [str(i) for i in ids]
-    parts = [pq.read_table(p, filters=[("object_id", "in", ids)]).to_pandas() for p in paths] if ids else []
-    columns = ["object_id", "mjd", "flux", "flux_err", "filter"]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-
-def probability_text(p: float) -> str:
-    """A probability as a reader compares them: 4 decimals, and the distance from 1 when closer than that."""
-    return f"1 - {1 - p:.0e}" if p > 0.9999 else f"{p:.4f}"

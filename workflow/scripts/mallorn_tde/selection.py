@@ -34,7 +34,7 @@ def relevance_table(X: pd.DataFrame, y: pd.Series, fdr_level: float) -> pd.DataF
     """tsfresh's relevance test for a binary target, with the per-feature tests run as array operations.
 
     Same tests and decision as ``tsfresh.feature_selection.relevance.calculate_relevance_table`` (checked
-    in tests/test_model.py): a column with one value is "constant" (no p-value), two values "binary"
+    in tests/test_selection.py): a column with one value is "constant" (no p-value), two values "binary"
     (two-sided Fisher exact test), more "real" (two-sided Mann-Whitney U with continuity correction);
     a feature is relevant when the Benjamini-Yekutieli procedure at ``fdr_level`` rejects its
     hypothesis. tsfresh calls scipy once per feature through pandas (~15 ms each, 75 s for 5,000
@@ -101,9 +101,11 @@ def select(X: pd.DataFrame, y: pd.Series, settings: dict):
         raise ValueError(f"selection.tested must be one of {TESTED}, got {settings['tested']!r}")
     tested = [c for c in X.columns if settings["tested"] == "all" or is_generic(c)]
     kept = [c for c in X.columns if c not in set(tested)]
-    chosen, table = select_features(
-        X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0)
-    ) if tested else ([], pd.DataFrame(columns=["feature", "type", "p_value", "relevant"]))
+    chosen, table = (
+        select_features(X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0))
+        if tested
+        else ([], pd.DataFrame(columns=["feature", "type", "p_value", "relevant"]))
+    )
     chosen = set(chosen) | set(kept)
     return [c for c in X.columns if c in chosen], table
 

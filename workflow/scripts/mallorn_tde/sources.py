@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SCRIPTS_DIR = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def source_files(*entry_points: str | Path, root: Path = SCRIPTS_DIR) -> list[Pa
     return sorted(seen)
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_digest(*entry_points: str, root: Path = SCRIPTS_DIR) -> str:
     """A short digest of the text of :func:`source_files`: it changes when any of them changes, and only then."""
     digest = hashlib.sha256()

@@ -105,7 +105,9 @@ def extract_with_progress(
         blocks.append(extract_features(lc[object_ids.isin(part.index)], part, sets, tsfresh_settings, n_jobs))
         done, elapsed = start + len(part), time.monotonic() - started
         left = elapsed / done * (len(meta) - done)
-        log.info("%s: %d/%d objects, %.0f s elapsed, about %.0f s to go", "+".join(sets), done, len(meta), elapsed, left)
+        log.info(
+            "%s: %d/%d objects, %.0f s elapsed, about %.0f s to go", "+".join(sets), done, len(meta), elapsed, left
+        )
     return pd.concat(blocks, axis=0)
 
 

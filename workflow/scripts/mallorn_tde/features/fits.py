@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import EFF_WAVELENGTH_AA, FILTERS
+from ..constants import C_CGS, EFF_WAVELENGTH_AA, FILTERS, H_CGS, K_B_CGS
 
 COLOR_SNR = 2.0  # a band's flux must be positive at this S/N for a colour
 T0_FIXED = 30.0  # rest-frame days; t0 of the power law f ~ (t - t_peak + t0)^k of decline_index_*
 T0_GRID = np.geomspace(1.0, 300.0, 40)  # rest-frame days; t0 grid of the free-t0 power law
 T_GRID = np.geomspace(2.0e3, 1.0e5, 80)  # K; blackbody temperature grid
 
-# Physical constants (cgs)
-H = 6.62607015e-27
-K_B = 1.380649e-16
-C = 2.99792458e10
-SIGMA_SB = 5.670374419e-5
-UJY_CGS = 1e-29  # erg s^-1 cm^-2 Hz^-1 per microjansky
-MPC_CM = 3.0856775814913673e24
-AB_ZERO_POINT_UJY = 23.9  # AB magnitude of 1 microjansky
+NU_OBS = np.array([C_CGS / (EFF_WAVELENGTH_AA[f] * 1e-8) for f in FILTERS])  # Hz, effective frequency per filter
 
-NU_OBS = np.array([C / (EFF_WAVELENGTH_AA[f] * 1e-8) for f in FILTERS])  # Hz, effective frequency per filter
 
 def batch_linfit(X: np.ndarray, y: np.ndarray):
     """Least-squares line y = a + b x for every row of X (shape (G, n)); returns slope b, SSE."""
@@ -63,7 +55,7 @@ def powerlaw_decline(dt: np.ndarray, flux: np.ndarray, zf: float = 1.0, t0: floa
 def planck_nu(nu: np.ndarray, temp: np.ndarray) -> np.ndarray:
     """Planck B_nu in erg s^-1 cm^-2 Hz^-1 sr^-1 (broadcasting)."""
     with np.errstate(over="ignore"):
-        return 2.0 * H * nu**3 / C**2 / np.expm1(H * nu / (K_B * temp))
+        return 2.0 * H_CGS * nu**3 / C_CGS**2 / np.expm1(H_CGS * nu / (K_B_CGS * temp))
 
 
 def blackbody_fit(nu_rest: np.ndarray, flux: np.ndarray, err: np.ndarray):
@@ -99,4 +91,3 @@ def flux_to_color(fa: float, ea: float, fb: float, eb: float, min_snr: float = C
     if not (fa >= min_snr * ea and fb >= min_snr * eb and fa > 0 and fb > 0):
         return np.nan
     return float(-2.5 * np.log10(fa / fb))
-

@@ -31,8 +31,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..constants import EFF_WAVELENGTH_AA, FILTERS
-from .fits import AB_ZERO_POINT_UJY, NU_OBS, blackbody_fit
+from ..constants import AB_ZERO_POINT_UJY, EFF_WAVELENGTH_AA, FILTERS
+from .fits import NU_OBS, blackbody_fit
 from .prepare import NB, Prepared
 
 MIN_POINTS = 5  # fewer observations: no fit
@@ -80,7 +80,9 @@ def _names() -> list[str]:
     for f in FRACTION_BANDS:
         names += [f"frac_peak_{f}_{_epoch_tag(d)}" for d in FRACTION_EPOCHS]
     for d in REST_COLOR_EPOCHS:
-        names += [f"rest_color_{int(a)}_{int(b)}_{_epoch_tag(d)}" for a, b in zip(REST_WAVELENGTHS, REST_WAVELENGTHS[1:])]
+        names += [
+            f"rest_color_{int(a)}_{int(b)}_{_epoch_tag(d)}" for a, b in zip(REST_WAVELENGTHS, REST_WAVELENGTHS[1:])
+        ]
     names += [f"decline_loglog_{f}" for f in DECLINE_BANDS]
     return names
 

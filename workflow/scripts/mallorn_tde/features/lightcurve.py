@@ -56,5 +56,3 @@ def lightcurve_block(p: Prepared, n_jobs: int) -> pd.DataFrame:
         out[p.series_obj, p.series_band] = vals
     names = [f"lightcurve__{f}__{n}" for f in FILTERS for n in feat_names]
     return pd.DataFrame(out.reshape(p.n_obj, -1), columns=names)
-
-

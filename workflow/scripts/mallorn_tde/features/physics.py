@@ -12,13 +12,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..constants import EFF_WAVELENGTH_AA, FILTERS
+from ..constants import AB_ZERO_POINT_UJY, EFF_WAVELENGTH_AA, FILTERS, MPC_CM, SIGMA_SB_CGS, UJY_CGS
 from .fits import (
-    AB_ZERO_POINT_UJY,
-    MPC_CM,
     NU_OBS,
-    SIGMA_SB,
-    UJY_CGS,
     batch_linfit,
     blackbody_fit,
     flux_to_color,
@@ -245,7 +241,7 @@ def _physics_one(t, f, e, band, z, dist_cm, distmod, row):
                 if np.isfinite(dist_cm):
                     radius = dist_cm * np.sqrt(a / (zf * np.pi))
                     row[P["bb_log10_radius_cm_peak"]] = np.log10(radius)
-                    row[P["bb_log10_lum_peak"]] = np.log10(4 * np.pi * radius**2 * SIGMA_SB * temp**4)
+                    row[P["bb_log10_lum_peak"]] = np.log10(4 * np.pi * radius**2 * SIGMA_SB_CGS * temp**4)
             elif np.isfinite(temp):
                 row[P[f"bb_log10_temp_{lt}d"]] = np.log10(temp)
     for a, b in _COLORS:
@@ -280,5 +276,3 @@ def physics_block(p: Prepared) -> pd.DataFrame:
                 if q > s:
                     _physics_one(p.t[s:q], p.f[s:q], p.e[s:q], p.band[s:q], p.z[i], dist[i], dm[i], out[i])
     return pd.DataFrame(out, columns=[f"physics__{n}" for n in PHYSICS_FEATURES])
-
-

@@ -80,4 +80,3 @@ def n_jobs_of(n_jobs: int) -> int:
     if n_jobs is None or n_jobs < 0:
         return os.cpu_count() or 1
     return max(int(n_jobs), 1)
-

@@ -19,6 +19,7 @@ import pandas as pd
 from ..constants import FILTERS
 from .prepare import Prepared
 
+# config.yaml's features.tsfresh; the schema admits no other value, so nothing here checks it again.
 TSFRESH_SETTINGS = ("minimal", "efficient", "comprehensive")
 
 
@@ -34,8 +35,6 @@ def _tsfresh_parameters(settings: str):
         "efficient": EfficientFCParameters,
         "comprehensive": ComprehensiveFCParameters,
     }
-    if settings not in table:
-        raise ValueError(f"tsfresh_settings must be one of {TSFRESH_SETTINGS}, got {settings!r}")
     return table[settings]()
 
 
@@ -80,7 +79,7 @@ def _run_tsfresh(df: pd.DataFrame, settings: str, n_jobs: int) -> pd.DataFrame:
             )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _tsfresh_suffixes(settings: str) -> tuple[str, ...]:
     """The feature names tsfresh produces for one series kind (data independent), in tsfresh order."""
     rng = np.random.default_rng(0)
@@ -103,5 +102,3 @@ def tsfresh_block(p: Prepared, settings: str, n_jobs: int) -> pd.DataFrame:
     res = res.reindex(index=np.arange(p.n_obj), columns=names)
     res.columns = [f"tsfresh__{c}" for c in names]
     return res
-
-

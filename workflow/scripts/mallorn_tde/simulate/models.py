@@ -9,10 +9,10 @@ dust. AGN are a damped random walk on a power-law spectrum; the walk is drawn he
 
 from __future__ import annotations
 
-import extinction
 import numpy as np
 
-from ..constants import R_V
+from ..constants import AB_ZERO_POINT_UJY
+from ..dust import extinction_mag
 from .tables import BAND_WAVE_AA, COSMOLOGY, HC_OVER_K_AA_K, REF_WAVE_AA
 
 # Host-galaxy dust of transients: A_V exponential with this mean (Fitzpatrick 1999, R_V=3.1, rest frame).
@@ -189,8 +189,8 @@ def transient_band_flux(t, band, idx, z, peak, params):
     zz = z[idx]
     tau = (t - peak[idx]) / (1 + zz)
     wave_rest = BAND_WAVE_AA[band] / (1 + zz)
-    amp = (1 + zz) * 10 ** (-0.4 * (params["M"][idx] + COSMOLOGY.distmod(z).value[idx] - 23.9))
-    host = 10 ** (-0.4 * params["host_av"][idx] * extinction.fitzpatrick99(wave_rest, 1.0, R_V))
+    amp = (1 + zz) * 10 ** (-0.4 * (params["M"][idx] + COSMOLOGY.distmod(z).value[idx] - AB_ZERO_POINT_UJY))
+    host = 10 ** (-0.4 * params["host_av"][idx] * extinction_mag(wave_rest, 1.0))
     return amp * host * transient_flux(tau, wave_rest, params, idx)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..constants import R_V
+from ..constants import AB_ZERO_POINT_UJY, R_V
 from .cadence import cadence, observation_windows
 from .models import _agn_params, _transient_params, damped_random_walk, transient_band_flux
 from .tables import (
@@ -76,7 +76,7 @@ def _attempt(labels, z, ebv, boost, rng):
         scale = (wave_rest[rows] / REF_WAVE_AA) ** -0.2  # bluer: more variable
         mean_flux = (
             (1 + z[agn[a]])
-            * 10 ** (-0.4 * (ap["M"][a] + dist_mod[agn[a]] - 23.9))
+            * 10 ** (-0.4 * (ap["M"][a] + dist_mod[agn[a]] - AB_ZERO_POINT_UJY))
             * (wave_rest[rows] / REF_WAVE_AA) ** ap["beta"][a]
         )
         x_ref = ap["ref"][a] * ap["sigma"][a]

@@ -75,7 +75,7 @@ def group_counts(n: int) -> dict[str, int]:
         counts["AGN"] = 1
     if counts["AGN"] < 0:  # tiny sets: TDE first, then AGN, SN Ia, other
         counts = {g: 0 for g in GROUP_FRACTIONS}
-        for i, g in enumerate(("TDE", "AGN", "SN Ia", "SN other")[:n]):
+        for g in ("TDE", "AGN", "SN Ia", "SN other")[:n]:
             counts[g] = 1
     return {g: counts[g] for g in GROUP_FRACTIONS}
 

@@ -6,12 +6,13 @@ challenge data; docs/simulator.md and the README keep the table); the workflow d
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..constants import FILTERS, LC_COLUMNS, SIDES, lightcurve_filename
+from ..constants import FILTERS, LC_COLUMNS, SIDES, SPLIT_PATTERN, lightcurve_filename, log_filename
 
 # Statistic name -> (kind, tolerance): 'rel' |sim/real - 1| <= tol, 'abs' |sim - real| <= tol.
 TOLERANCES = {
@@ -46,10 +47,10 @@ TOLERANCES = {
 def read_dataset(data_dir):
     """Logs and all lightcurves of a data set in the MALLORN layout (lightcurves in file order)."""
     data_dir = Path(data_dir)
-    train = pd.read_csv(data_dir / "train_log.csv")
-    test = pd.read_csv(data_dir / "test_log.csv")
+    train = pd.read_csv(data_dir / log_filename("train"))
+    test = pd.read_csv(data_dir / log_filename("test"))
     frames = []
-    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name.startswith("split_")):
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and re.fullmatch(SPLIT_PATTERN, p.name)):
         for side in SIDES:
             path = folder / lightcurve_filename(side)
             if path.is_file():

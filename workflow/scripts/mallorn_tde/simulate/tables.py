@@ -9,12 +9,12 @@ of the simulator, and :func:`make_object_ids` picks a run's ids from it with the
 
 from __future__ import annotations
 
-import extinction
 import numpy as np
 from astropy import constants as const
 from astropy.cosmology import FlatLambdaCDM
 
-from ..constants import EFF_WAVELENGTH_AA, FILTERS, H0, OM0, R_V
+from ..constants import H0, OM0
+from ..dust import BAND_WAVE_AA, extinction_mag
 
 # ----------------------------------------------------------------------------------------------------------
 # Survey, instrument and cosmology
@@ -24,11 +24,10 @@ SURVEY_START_MJD = 60979.5
 SURVEY_END_MJD = 64632.8
 YEAR_DAYS = 365.25
 COSMOLOGY = FlatLambdaCDM(H0=H0, Om0=OM0)
-BAND_WAVE_AA = np.array([EFF_WAVELENGTH_AA[f] for f in FILTERS])
 REF_WAVE_AA = 4400.0  # rest-frame wavelength at which absolute magnitudes are quoted (B band)
 HC_OVER_K_AA_K = float((const.h * const.c / const.k_B).to("Angstrom K").value)  # 1.4388e8 Angstrom K
 # A_lambda / A_V of Fitzpatrick (1999) at the band wavelengths (the law is linear in A_V).
-EXTINCTION_PER_AV = extinction.fitzpatrick99(BAND_WAVE_AA, 1.0, R_V)
+EXTINCTION_PER_AV = extinction_mag(BAND_WAVE_AA, 1.0)
 
 # Per-band flux errors (microjansky): median, spread of log(error) within an object, and between objects.
 # The distribution of log(error) is skewed: narrower below the median than above (sigma_low, sigma_high).

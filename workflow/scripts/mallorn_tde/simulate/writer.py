@@ -15,11 +15,13 @@ import pandas as pd
 from ..constants import (
     FILTERS,
     LC_COLUMNS,
+    SAMPLE_SUBMISSION,
     SIDES,
     SUBMISSION_COLUMNS,
     TEST_LOG_COLUMNS,
     TRAIN_LOG_COLUMNS,
     lightcurve_filename,
+    log_filename,
     split_name,
 )
 from .observe import _add_missing_fluxes, simulate_objects
@@ -150,7 +152,7 @@ def simulate_dataset(out_dir, n_splits: int, train_per_split: int, test_per_spli
         )
     else:
         train_log = pd.DataFrame(columns=list(TRAIN_LOG_COLUMNS))
-    _write_csv(train_log[list(TRAIN_LOG_COLUMNS)], out_dir / "train_log.csv")
+    _write_csv(train_log[list(TRAIN_LOG_COLUMNS)], out_dir / log_filename("train"))
 
     # test log: photometric redshifts with errors (exactly one small negative), no labels, two passes
     te = logs["test"]
@@ -175,9 +177,9 @@ def simulate_dataset(out_dir, n_splits: int, train_per_split: int, test_per_spli
         )
     else:
         test_log = pd.DataFrame(columns=list(TEST_LOG_COLUMNS))
-    _write_csv(test_log[list(TEST_LOG_COLUMNS)], out_dir / "test_log.csv")
+    _write_csv(test_log[list(TEST_LOG_COLUMNS)], out_dir / log_filename("test"))
     submission = pd.DataFrame({"object_id": test_log["object_id"], "prediction": 0})
-    _write_csv(submission[list(SUBMISSION_COLUMNS)], out_dir / "sample_submission.csv")
+    _write_csv(submission[list(SUBMISSION_COLUMNS)], out_dir / SAMPLE_SUBMISSION)
 
     summary.update(
         {

@@ -1,11 +1,9 @@
 """The report's candidates table: test objects ranked by TDE probability, with what drives each score."""
 
-import json
-
 import lightgbm as lgb
 import pandas as pd
 
-from mallorn_tde.io import read_table
+from mallorn_tde.io import read_json, read_table
 from mallorn_tde.logs import logged
 from mallorn_tde.report import candidates_html, candidates_table, drivers_text, tde_contributions
 from mallorn_tde.selection import feature_matrix
@@ -14,8 +12,7 @@ with logged(snakemake.log[0]) as log:
     settings = snakemake.params.candidates
     test = read_table(snakemake.input.features)
     probabilities = pd.read_csv(snakemake.input.probabilities)
-    with open(snakemake.input.metrics) as handle:
-        threshold = json.load(handle)["threshold"]
+    threshold = read_json(snakemake.input.threshold)["threshold"]
     booster = lgb.Booster(model_file=snakemake.input.model)
     top_features = pd.read_csv(snakemake.input.importance)["feature"].head(settings["top_features"]).tolist()
     ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")["object_id"]

@@ -1,10 +1,9 @@
 """Tune LightGBM with Optuna on one scope's training part, selected features only."""
 
-import json
 from pathlib import Path
 
 from mallorn_tde.evaluation import read_training_part
-from mallorn_tde.io import read_lines
+from mallorn_tde.io import read_lines, write_json
 from mallorn_tde.logs import logged
 from mallorn_tde.model import class_labels, tune
 from mallorn_tde.selection import feature_matrix
@@ -16,5 +15,4 @@ with logged(snakemake.log[0]) as log:
     labels = class_labels(train, snakemake.params.objective)
     result = tune(X, labels, snakemake.params.tuning, snakemake.params.storage, snakemake.threads)
     log.info("best inner F1 %.4f at threshold %.4f", result["inner_f1"], result["threshold"])
-    with open(snakemake.output[0], "w") as handle:
-        json.dump(result, handle, indent=2, sort_keys=True)
+    write_json(result, snakemake.output[0])

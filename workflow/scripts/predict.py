@@ -1,11 +1,9 @@
 """Predict the test side with the final model at the threshold chosen on the out-of-fold predictions."""
 
-import json
-
 import lightgbm as lgb
 import pandas as pd
 
-from mallorn_tde.io import read_table
+from mallorn_tde.io import read_json, read_table
 from mallorn_tde.logs import logged
 from mallorn_tde.model import predict
 from mallorn_tde.selection import feature_matrix
@@ -14,11 +12,17 @@ from mallorn_tde.submission import submission_table
 with logged(snakemake.log[0]) as log:
     test = read_table(snakemake.input.features)
     booster = lgb.Booster(model_file=snakemake.input.model)
-    with open(snakemake.input.metrics) as handle:
-        threshold = json.load(handle)["threshold"]
+    threshold = read_json(snakemake.input.threshold)["threshold"]
     proba = pd.Series(predict(booster, feature_matrix(test)), index=test.index, name="probability")
-    order = pd.read_csv(snakemake.input.sample_submission[0])["object_id"] if snakemake.input.sample_submission else None
+    order = (
+        pd.read_csv(snakemake.input.sample_submission[0])["object_id"] if snakemake.input.sample_submission else None
+    )
     submission, probabilities = submission_table(proba, threshold, order)
-    log.info("%d test objects, %d predicted TDE at threshold %.4f", len(submission), submission["prediction"].sum(), threshold)
+    log.info(
+        "%d test objects, %d predicted TDE at threshold %.4f",
+        len(submission),
+        submission["prediction"].sum(),
+        threshold,
+    )
     probabilities.to_csv(snakemake.output.probabilities, index=False, float_format="%.10g")
     submission.to_csv(snakemake.output.submission, index=False)
