@@ -13,16 +13,17 @@ In one invocation, with the same number of cores (``--cores``) for both halves:
    ``python benchmarks/speed.py reference ...`` reads each side's lightcurves (all splits, NaN fluxes dropped,
    rows sorted by object and time), makes ONE tsfresh ``extract_features`` call per side (``EfficientFCParameters``,
    kind = filter, ``n_jobs`` = cores), imputes (the training side's column ranges, for both sides), selects with
-   tsfresh's ``select_features`` against ``target``, picks the threshold as the F1-maximising cut of an inner
-   stratified 3-fold on the training side, fits one LightGBM (binary, fixed parameters, ``scale_pos_weight`` =
-   negatives / positives, fixed seed) and predicts the test side. Imports, reading and writing are inside
-   the timing. Its F1 cannot be measured on the test side (no labels): a second subprocess,
-   ``python benchmarks/speed.py oof ...``, timed separately and NOT part of the reference's time, computes
-   the out-of-fold F1 on the training side with the workflow's own outer folds (its ``results/cv/folds.tsv``;
-   with ``--only reference`` and no workflow run there, the same folds recomputed by the workflow's
-   ``assign_folds`` with config.yaml's ``cv`` settings): imputation, selection, inner threshold and fit on each
+   tsfresh's ``select_features`` against ``target`` (every column kept if none passes), fits one LightGBM
+   (binary, fixed parameters, ``scale_pos_weight`` = negatives / positives, fixed seed) and writes the test
+   side's probabilities. Imports, reading and writing are inside the timing. Its F1 cannot be measured on the
+   test side (no labels): a second subprocess, ``python benchmarks/speed.py oof ...``, timed separately and
+   NOT part of the reference's time, computes the out-of-fold F1 on the training side with the workflow's own
+   outer folds (its ``results/cv/folds.tsv``; with ``--only reference`` and no workflow run there, the same
+   folds recomputed by the workflow's ``assign_folds`` with config.yaml's ``cv`` settings): imputation,
+   selection, threshold (the F1-maximising cut of an inner stratified 3-fold's probabilities) and fit on each
    fold's training part only, the fold predicted at its own threshold, pooled over the folds, as the workflow
-   states its own F1.
+   states its own F1. The same threshold rule on the whole training side then cuts the test probabilities
+   (WORKDIR/reference/test_predictions.csv).
 
 Wall time is measured around each subprocess; CPU time is the process tree's (this process's
 ``RUSAGE_CHILDREN`` before and after, every waited-for descendant included); peak RSS is GNU time's
@@ -272,7 +273,11 @@ class Phases:
 
 
 def run_reference(data: Path, out: Path, cores: int) -> None:
-    """The timed seed-style reference; writes the raw training features, test predictions and reference.json."""
+    """The timed seed-style reference: extraction, imputation, selection, one fit, the test probabilities.
+
+    Writes test_probabilities.csv, reference.json (counts and the wall and CPU time of each phase), and, for
+    the out-of-fold F1 and the test threshold computed afterwards, the raw training features and the kept columns.
+    """
     phases = Phases()
     import lightgbm  # noqa: F401
     import tsfresh  # noqa: F401
@@ -294,16 +299,16 @@ def run_reference(data: Path, out: Path, cores: int) -> None:
     phases.mark("impute")
     kept, fell_back = select(X_train, y, cores)
     phases.mark("select_features")
-    threshold = inner_threshold(X_train[kept], y, cores)
-    phases.mark("threshold (inner 3-fold)")
     booster = fit(X_train[kept], y, cores)
     phases.mark("fit")
     proba = predict(booster, X_test[kept])
-    pd.DataFrame(
-        {"object_id": X_test.index, "probability": proba, "prediction": (proba >= threshold).astype(int)}
-    ).to_csv(out / "test_predictions.csv", index=False, float_format="%.10g")
+    pd.DataFrame({"object_id": X_test.index, "probability": proba}).to_csv(
+        out / "test_probabilities.csv", index=False, float_format="%.10g"
+    )
     phases.mark("predict")
-    raw["train"].to_parquet(out / "train_features.parquet")  # for the out-of-fold F1, outside this timing
+    # For the F1 and the test threshold, computed after this timing (the seed computed neither).
+    raw["train"].to_parquet(out / "train_features.parquet")
+    (out / "selected_features.txt").write_text("".join(f"{name}\n" for name in kept))
     phases.mark("write training features")
     summary = {
         "splits": splits,
@@ -313,22 +318,35 @@ def run_reference(data: Path, out: Path, cores: int) -> None:
         "n_extracted_columns": int(raw["train"].shape[1]),
         "n_selected": len(kept),
         "selection_fell_back": fell_back,
-        "threshold": threshold,
-        "n_test_predicted_tde": int((proba >= threshold).sum()),
         "phases": phases.done,
     }
     (out / "reference.json").write_text(json.dumps(summary, indent=2))
 
 
 def run_oof(data: Path, out: Path, folds_path: Path, cores: int) -> None:
-    """The reference's out-of-fold F1 on the training side, with the given outer folds."""
+    """The reference's out-of-fold F1 on the training side with the given outer folds, and its test predictions.
+
+    The test objects are cut at the same rule's threshold on the whole training side (inner 3-fold of the
+    reference's kept columns), so the F1 describes the predictions written to test_predictions.csv.
+    """
     X = pd.read_parquet(out / "train_features.parquet")
     splits = split_folders(data)
     y = read_log(data, "train", splits)["target"].astype(int).reindex(X.index)
     folds = pd.read_csv(folds_path, sep="\t").set_index("object_id")["fold"]
     oof, info = out_of_fold(X, y, folds, cores)
     oof.to_csv(out / "oof_probabilities.csv", index=False, float_format="%.10g")
-    result = {**oof_metrics(oof), "folds": info, "folds_file": str(folds_path)}
+    kept = (out / "selected_features.txt").read_text().splitlines()
+    threshold = inner_threshold(imputer(X)(X)[kept], y, cores)
+    test = pd.read_csv(out / "test_probabilities.csv")
+    test["prediction"] = (test["probability"] >= threshold).astype(int)
+    test.to_csv(out / "test_predictions.csv", index=False, float_format="%.10g")
+    result = {
+        **oof_metrics(oof),
+        "folds": info,
+        "folds_file": str(folds_path),
+        "test_threshold": threshold,
+        "n_test_predicted_tde": int(test["prediction"].sum()),
+    }
     (out / "oof.json").write_text(json.dumps(result, indent=2))
 
 
@@ -561,13 +579,14 @@ def markdown(result: dict) -> str:
             f"Reference: {ref['n_extracted_columns']:,} tsfresh columns per side, {ref['n_selected']:,} kept by "
             f"select_features on the whole training side"
             + (" (none passed: all kept)" if ref["selection_fell_back"] else "")
-            + f"; LightGBM {NUM_BOOST_ROUND} rounds, fixed parameters, seed {SEED}; threshold {ref['threshold']:.4f} "
-            f"from an inner {INNER_FOLDS}-fold; {ref['n_test_predicted_tde']} test objects predicted TDE. "
+            + f"; one LightGBM fit, {NUM_BOOST_ROUND} rounds, fixed parameters, seed {SEED}. "
             f"Its F1 is out-of-fold on the training side with the workflow's outer folds ({oof['folds_from']}): "
             f"imputation, select_features ({selected} columns kept per fold"
             + (f"; none passed in fold {', '.join(fell_back)}, all kept" if fell_back else "")
             + f"), the inner-{INNER_FOLDS}-fold threshold and the fit on each fold's training part; per fold "
-            f"{oof['f1_fold_mean']:.3f} ± {oof['f1_fold_std']:.3f}. That computation took {t['wall_s']:,.0f} s wall, "
+            f"{oof['f1_fold_mean']:.3f} ± {oof['f1_fold_std']:.3f}. The same rule on the whole training side cuts the "
+            f"test probabilities at {oof['test_threshold']:.4f} ({oof['n_test_predicted_tde']:,} of "
+            f"{ref['n_objects']['test']:,} test objects predicted TDE). These took {t['wall_s']:,.0f} s wall, "
             f"{t['cpu_s']:,.0f} s CPU, **not** counted in the reference's time. Reference peak RSS: largest process "
             + (_mb(ref["peak_rss_mb"]) if "peak_rss_mb" in ref else "(no GNU time)")
             + f", whole tree {_mb(ref['tree_peak_rss_mb_sampled'])} (sampled every {SAMPLE_SECONDS} s). Its phases:",
