@@ -84,3 +84,62 @@ def test_imputer_uses_the_training_parts_ranges():
     imputed = speed.imputer(train)(held_out)
     assert list(imputed["a"]) == [2.0, 3.0, 1.0]  # median, max, min of the training part
     assert list(imputed["b"]) == [1.0, 0.0, 2.0]  # an all-NaN training column imputes 0
+
+
+def test_markdown_section_shows_both_halves_and_their_ratio():
+    timing = {"wall_s": 100.0, "cpu_s": 150.0, "peak_rss_mb": 500.0, "tree_peak_rss_mb_sampled": 900.0}
+    metrics = {"f1": 0.5, "f1_bootstrap_95": [0.4, 0.6], "average_precision": 0.55, "f1_fold_mean": 0.5}
+    metrics["f1_fold_std"] = 0.05
+    stamp = {"invocation": "python benchmarks/speed.py --data D --workdir W", "commit": "abc1234"}
+    result = {
+        "data_name": "D",
+        "date": "2026-01-01",
+        "cores": 2,
+        "one_invocation": True,
+        "machine": {"cores": 2, "cpu": "some CPU", "memory_gib": 8.0, "python": "3.11.7"},
+        "workflow": {
+            **timing,
+            **stamp,
+            "metrics": metrics,
+            "n_jobs": 3,
+            "jobs_cpu_s": 120.0,
+            "jobs_max_peak_rss_mb": 480.0,
+            "per_rule": [
+                {"rule": "extract", "jobs": 2, "total_s": 80.0, "mean_s": 40.0, "max_s": 50.0, "cpu_s": 90.0},
+                {"rule": "tune", "jobs": 1, "total_s": 10.0, "mean_s": 10.0, "max_s": 10.0, "cpu_s": 12.0},
+            ],
+        },
+        "reference": {
+            **timing,
+            **stamp,
+            "wall_s": 1000.0,
+            "splits": ["split_01"],
+            "n_objects": {"train": 40, "test": 60},
+            "n_observations": {"train": 4000, "test": 6000},
+            "n_tde": 5,
+            "n_extracted_columns": 4662,
+            "n_selected": 120,
+            "selection_fell_back": False,
+            "phases": {
+                "extract train": {"wall_s": 30.0, "cpu_s": 55.0},
+                "extract test": {"wall_s": 40.0, "cpu_s": 75.0},
+            },
+            "oof": {
+                **metrics,
+                "f1": 0.3,
+                "folds": [{"fold": 1, "n_features": 100, "selection_fell_back": False, "threshold": 0.1}],
+                "folds_from": "read from the workflow run's results/cv/folds.tsv",
+                "test_threshold": 0.2,
+                "n_test_predicted_tde": 7,
+            },
+            "oof_timing": {"wall_s": 20.0, "cpu_s": 30.0},
+        },
+    }
+    result["workflow"]["per_rule"][0]["peak_rss_mb"] = 480.0
+    result["workflow"]["per_rule"][1]["peak_rss_mb"] = 200.0
+    text = speed.markdown(result)
+    assert "Ratio, reference wall / workflow wall: 10.00" in text
+    assert "| extract | 2 | 80.0 | 40.0 | 50.0 | 90.0 | 480 |" in text
+    assert "0.500 [0.400, 0.600]" in text and "0.300 [0.400, 0.600]" in text
+    assert "1.300 CPU s per object" in text  # (55 + 75) s for 100 objects
+    assert "**not** counted" in text
