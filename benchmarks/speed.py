@@ -187,8 +187,9 @@ def predict(booster, X: pd.DataFrame) -> np.ndarray:
 
 def inner_threshold(X: pd.DataFrame, y: pd.Series, cores: int, seed: int = SEED) -> float:
     """The F1-maximising cut of the pooled probabilities of a stratified inner 3-fold on these rows."""
-    from mallorn_tde.evaluation import best_threshold
     from sklearn.model_selection import StratifiedKFold
+
+    from mallorn_tde.evaluation import best_threshold
 
     proba = np.zeros(len(y))
     skf = StratifiedKFold(n_splits=INNER_FOLDS, shuffle=True, random_state=seed)
@@ -467,6 +468,7 @@ def reference_half(data: Path, workdir: Path, cores: int) -> dict:
         folds_from = "read from the workflow run's results/cv/folds.tsv"
     else:
         import yaml
+
         from mallorn_tde.evaluation import assign_folds
 
         cv = yaml.safe_load((REPO / "config.yaml").read_text())["cv"]
@@ -528,13 +530,14 @@ def markdown(result: dict) -> str:
         n, o = ref["n_objects"], ref["n_observations"]
         lines += [
             (
-                f"Data: {len(ref['splits'])} split{'s' if len(ref['splits']) != 1 else ''}, {n['train']:,} training objects ({ref['n_tde']} TDEs) and "
-                f"{n['test']:,} test objects; {o['train']:,} and {o['test']:,} observations with a flux."
+                f"Data: {len(ref['splits'])} split{'s' if len(ref['splits']) != 1 else ''}, "
+                f"{n['train']:,} training objects ({ref['n_tde']} TDEs) and {n['test']:,} test objects; {o['train']:,} and {o['test']:,} observations with a flux."
             ),
             "",
         ]
     lines += [
-        "| | wall | CPU (process tree) | peak RSS, largest process | peak RSS, whole tree (sampled) | TDE F1, pooled out-of-fold [95% CI] | AP |",
+        "| | wall | CPU (process tree) | peak RSS, largest process | peak RSS, whole tree (sampled) "
+        "| TDE F1, pooled out-of-fold [95% CI] | AP |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, half, metrics in (
