@@ -531,7 +531,8 @@ def markdown(result: dict) -> str:
         lines += [
             (
                 f"Data: {len(ref['splits'])} split{'s' if len(ref['splits']) != 1 else ''}, "
-                f"{n['train']:,} training objects ({ref['n_tde']} TDEs) and {n['test']:,} test objects; {o['train']:,} and {o['test']:,} observations with a flux."
+                f"{n['train']:,} training objects ({ref['n_tde']} TDEs) and {n['test']:,} test objects; "
+                f"{o['train']:,} and {o['test']:,} observations with a flux."
             ),
             "",
         ]
