@@ -366,7 +366,7 @@ def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
     with open(log_path, "w") as log:
         proc = subprocess.Popen(timed, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         root = psutil.Process(proc.pid)
-        while proc.poll() is None:
+        while True:
             total = 0
             try:
                 for p in [root, *root.children(recursive=True)]:
@@ -378,7 +378,11 @@ def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
                 pass
             tree_peak = max(tree_peak, total)
             loads.append(os.getloadavg()[0])
-            time.sleep(SAMPLE_SECONDS)
+            try:
+                proc.wait(timeout=SAMPLE_SECONDS)  # returns as soon as the command ends
+                break
+            except subprocess.TimeoutExpired:
+                continue
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
