@@ -127,7 +127,7 @@ def extract(frame: pd.DataFrame, cores: int) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with np.errstate(all="ignore"):
-            return extract_features(
+            features = extract_features(
                 frame,
                 column_id="object_id",
                 column_kind="filter",
@@ -137,6 +137,9 @@ def extract(frame: pd.DataFrame, cores: int) -> pd.DataFrame:
                 n_jobs=cores,
                 disable_progressbar=True,
             )
+    # tsfresh orders the columns as its worker processes happen to finish (imap_unordered), and the column
+    # order changes which columns LightGBM's feature_fraction draws: sorted, the reference is reproducible.
+    return features.sort_index(axis=1)
 
 
 def imputer(train: pd.DataFrame):
