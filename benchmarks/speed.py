@@ -127,7 +127,7 @@ def extract(frame: pd.DataFrame, cores: int) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with np.errstate(all="ignore"):
-            return extract_features(
+            features = extract_features(
                 frame,
                 column_id="object_id",
                 column_kind="filter",
@@ -137,6 +137,9 @@ def extract(frame: pd.DataFrame, cores: int) -> pd.DataFrame:
                 n_jobs=cores,
                 disable_progressbar=True,
             )
+    # tsfresh orders the columns as its worker processes happen to finish (imap_unordered), and the column
+    # order changes which columns LightGBM's feature_fraction draws: sorted, the reference is reproducible.
+    return features.sort_index(axis=1)
 
 
 def imputer(train: pd.DataFrame):
@@ -363,11 +366,11 @@ def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
     timed = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *command] if gnu_time else command
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    tree_peak = 0
+    tree_peak, loads = 0, []
     with open(log_path, "w") as log:
         proc = subprocess.Popen(timed, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         root = psutil.Process(proc.pid)
-        while proc.poll() is None:
+        while True:
             total = 0
             try:
                 for p in [root, *root.children(recursive=True)]:
@@ -378,7 +381,12 @@ def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
             except psutil.Error:
                 pass
             tree_peak = max(tree_peak, total)
-            time.sleep(SAMPLE_SECONDS)
+            loads.append(os.getloadavg()[0])
+            try:
+                proc.wait(timeout=SAMPLE_SECONDS)  # returns as soon as the command ends
+                break
+            except subprocess.TimeoutExpired:
+                continue
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -391,6 +399,8 @@ def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
         "user_s": user,
         "system_s": system,
         "tree_peak_rss_mb_sampled": tree_peak / 2**20,
+        # The run's own processes count too: a mean well above the cores it uses means others shared the machine.
+        "load_mean": float(np.mean(loads)) if loads else None,
     }
     if gnu_time:
         result["peak_rss_mb"] = int(rss_file.read_text().split()[-1]) / 1024  # GNU time: kB, largest process
@@ -517,12 +527,19 @@ def markdown(result: dict) -> str:
             f"{name}: `{half['invocation']}` at commit {half['commit']}, finished {half['finished']}"
             for name, half in halves
         )
+    loads = [f"the {name} {half['load_mean']:.1f}" for name, half in halves if half.get("load_mean") is not None]
+    load = (
+        f" Mean 1-minute load average during {' and '.join(loads)} (the run's own processes included: above "
+        f"{result['cores']}, other work shared the machine and inflated the wall times)."
+        if loads
+        else ""
+    )
     lines = [
         f"### Speed: the workflow against the seed-style tsfresh reference ({result['data_name']}, {result['date']})",
         "",
         (
-            f"{how}; {result['cores']} cores for both halves. Machine: {m['cores']} cores ({m['cpu']}), "
-            f"{m['memory_gib']:.1f} GiB memory, Python {m['python']}."
+            f"{how}; `--cores {result['cores']}`. Machine: {m['cores']} cores ({m['cpu']}), "
+            f"{m['memory_gib']:.1f} GiB memory, Python {m['python']}.{load}"
         ),
         "",
     ]

@@ -90,7 +90,7 @@ def test_markdown_section_shows_both_halves_and_their_ratio():
     timing = {"wall_s": 100.0, "cpu_s": 150.0, "peak_rss_mb": 500.0, "tree_peak_rss_mb_sampled": 900.0}
     metrics = {"f1": 0.5, "f1_bootstrap_95": [0.4, 0.6], "average_precision": 0.55, "f1_fold_mean": 0.5}
     metrics["f1_fold_std"] = 0.05
-    stamp = {"invocation": "python benchmarks/speed.py --data D --workdir W", "commit": "abc1234"}
+    stamp = {"invocation": "python benchmarks/speed.py --data D --workdir W", "commit": "abc1234", "load_mean": 2.5}
     result = {
         "data_name": "D",
         "date": "2026-01-01",
@@ -143,3 +143,4 @@ def test_markdown_section_shows_both_halves_and_their_ratio():
     assert "0.500 [0.400, 0.600]" in text and "0.300 [0.400, 0.600]" in text
     assert "1.300 CPU s per object" in text  # (55 + 75) s for 100 objects
     assert "**not** counted" in text
+    assert "load average during the workflow 2.5 and the reference 2.5" in text
