@@ -53,8 +53,8 @@ def test_figures_draw_what_they_say(oof, metrics):
 
 
 def save(figure, path):
-    """As the workflow's scripts save a figure: no software version in the file, so it is the same every time."""
-    figure.savefig(path, dpi=60, metadata={"Software": None})
+    """As the workflow's scripts save a figure (plots.save_figure), at a low resolution."""
+    plots.save_figure(figure, path, dpi=60)
     return path
 
 

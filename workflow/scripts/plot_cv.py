@@ -4,7 +4,13 @@ import pandas as pd
 
 from mallorn_tde.io import read_columns, read_json
 from mallorn_tde.logs import logged
-from mallorn_tde.plots import confusion_figure, f1_threshold_figure, pr_curve_figure, scores_by_spectype_figure
+from mallorn_tde.plots import (
+    confusion_figure,
+    f1_threshold_figure,
+    pr_curve_figure,
+    save_figure,
+    scores_by_spectype_figure,
+)
 
 with logged(snakemake.log[0]) as log:
     oof = pd.read_csv(snakemake.input.oof)
@@ -17,5 +23,5 @@ with logged(snakemake.log[0]) as log:
         "scores_by_spectype": scores_by_spectype_figure(oof, spec_type, metrics),
     }
     for name, figure in figures.items():
-        figure.savefig(snakemake.output[name], dpi=snakemake.params.dpi, metadata={"Software": None})
+        save_figure(figure, snakemake.output[name], snakemake.params.dpi)
         log.info("wrote %s", snakemake.output[name])

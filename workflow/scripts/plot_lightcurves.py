@@ -2,18 +2,19 @@
 
 import pandas as pd
 
+from mallorn_tde.constants import SIDES
 from mallorn_tde.io import read_tables
 from mallorn_tde.lightcurve_panels import lightcurve_view, read_lightcurves, top_test_objects, worst_errors
 from mallorn_tde.logs import logged
 from mallorn_tde.pages import probability_text
-from mallorn_tde.plots import lightcurves_figure
+from mallorn_tde.plots import lightcurves_figure, save_figure
 
 with logged(snakemake.log[0]) as log:
     settings = snakemake.params.lightcurves
     window = tuple(settings["window"])
     test_probabilities = pd.read_csv(snakemake.input.probabilities)
     oof = pd.read_csv(snakemake.input.oof)
-    catalog = {side: read_tables(snakemake.input[f"{side}_catalog"]) for side in ("train", "test")}
+    catalog = {side: read_tables(snakemake.input[f"{side}_catalog"]) for side in SIDES}
     false_positives, false_negatives = worst_errors(oof, settings["errors"])
     groups = {
         "candidates": ("test", top_test_objects(test_probabilities, settings["candidates"])),
@@ -44,4 +45,4 @@ with logged(snakemake.log[0]) as log:
                 "%s: %s, %d observations, model %s", name, row.object_id, len(view["t"]), view["model"] is not None
             )
         figure = lightcurves_figure(panels, titles[name], window)
-        figure.savefig(snakemake.output[name], dpi=snakemake.params.dpi, metadata={"Software": None})
+        save_figure(figure, snakemake.output[name], snakemake.params.dpi)

@@ -35,6 +35,12 @@ _LOGIT_TICKS = (1e-6, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 1 - 
 _LOGIT_LABELS = ("10⁻⁶", "10⁻⁴", "0.001", "0.01", "0.1", "0.5", "0.9", "0.99", "0.999", "0.9999", "1-10⁻⁶")
 
 
+def save_figure(figure, path, dpi: int) -> None:
+    """Write a figure as the report's PNGs are written: without matplotlib's version in the file's metadata, so
+    the same figure gives the same bytes whatever matplotlib wrote it."""
+    figure.savefig(path, dpi=dpi, metadata={"Software": None})
+
+
 def threshold_curves(y_true, proba) -> pd.DataFrame:
     """Precision, recall and F1 of ``proba >= threshold`` at every distinct probability, lowest threshold first."""
     precision, recall, thresholds = precision_recall_curve(np.asarray(y_true, int), np.asarray(proba, float))
