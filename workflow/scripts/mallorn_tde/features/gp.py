@@ -113,15 +113,14 @@ def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.nda
         nu=1.5,
     )
     X = np.column_stack([t_rest, ln_wave])
+    optimizer = "fmin_l_bfgs_b"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence warnings: the fit is used as it ends
         if len(y) > MAX_FIT_POINTS:
             keep = np.unique(np.linspace(0, len(y) - 1, MAX_FIT_POINTS).round().astype(int))
-            thin = GaussianProcessRegressor(kernel, alpha=y_err[keep] ** 2, n_restarts_optimizer=0)
-            kernel = thin.fit(X[keep], y[keep]).kernel_
-            gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer=None)
-        else:
-            gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer="fmin_l_bfgs_b", n_restarts_optimizer=0)
+            thin = GaussianProcessRegressor(kernel, alpha=y_err[keep] ** 2, optimizer=optimizer, n_restarts_optimizer=0)
+            kernel, optimizer = thin.fit(X[keep], y[keep]).kernel_, None  # fitted: only conditioned on all points
+        gp = GaussianProcessRegressor(kernel, alpha=y_err**2, optimizer=optimizer, n_restarts_optimizer=0)
         gp.fit(X, y)
     return gp
 
