@@ -57,8 +57,21 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests"), str(REPO / "workflow" / "scripts")]
 
-SPLIT_PATTERN = re.compile(r"split_\d+")
-SIDES = ("train", "test")
+from mallorn_tde.constants import SIDES, SPLIT_PATTERN, lightcurve_filename, log_filename  # noqa: E402
+
+# The metrics both halves report, as the workflow's metrics.json names them (mallorn_tde.evaluation.cv_metrics).
+METRIC_KEYS = (
+    "f1",
+    "f1_bootstrap_95",
+    "precision",
+    "recall",
+    "average_precision",
+    "f1_fold_mean",
+    "f1_fold_std",
+    "n_objects",
+    "n_tde",
+    "n_predicted_tde",
+)
 # Lightcurve columns of the MALLORN files -> the names of the tsfresh input.
 LIGHTCURVE_COLUMNS = {"object_id": "object_id", "Time (MJD)": "mjd", "Flux": "flux", "Filter": "filter"}
 # The reference's LightGBM: fixed, middle-of-the-road parameters for a few thousand rows (no tuning, as the seed).
@@ -91,14 +104,14 @@ def split_folders(data: Path) -> list[str]:
         p.name
         for p in data.iterdir()
         if p.is_dir()
-        and SPLIT_PATTERN.fullmatch(p.name)
-        and all((p / f"{side}_full_lightcurves.csv").is_file() for side in SIDES)
+        and re.fullmatch(SPLIT_PATTERN, p.name)
+        and all((p / lightcurve_filename(side)).is_file() for side in SIDES)
     )
 
 
 def read_log(data: Path, side: str, splits: list[str]) -> pd.DataFrame:
     """One side's log rows of the given splits, indexed by object_id."""
-    log = pd.read_csv(data / f"{side}_log.csv")
+    log = pd.read_csv(data / log_filename(side))
     return log[log["split"].isin(splits)].set_index("object_id")
 
 
@@ -115,7 +128,7 @@ def tsfresh_input(lightcurves: pd.DataFrame) -> pd.DataFrame:
 
 def read_side(data: Path, side: str, splits: list[str]) -> pd.DataFrame:
     """One side's lightcurves of all splits, concatenated, as :func:`tsfresh_input` returns them."""
-    parts = [pd.read_csv(data / split / f"{side}_full_lightcurves.csv") for split in splits]
+    parts = [pd.read_csv(data / split / lightcurve_filename(side)) for split in splits]
     return tsfresh_input(pd.concat(parts, ignore_index=True))
 
 
@@ -238,20 +251,12 @@ def out_of_fold(X: pd.DataFrame, y: pd.Series, folds: pd.Series, cores: int, see
 
 
 def oof_metrics(oof: pd.DataFrame) -> dict:
-    """Pooled F1 and friends of an out-of-fold table, named and computed as in the workflow's metrics.json."""
-    from mallorn_tde.evaluation import bootstrap_f1_interval, classification_summary
+    """Pooled F1 and friends of an out-of-fold table: the :data:`METRIC_KEYS` of the workflow's own metrics.json
+    computation on it."""
+    from mallorn_tde.evaluation import cv_metrics
 
-    pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
-    fold_f1 = np.array(
-        [classification_summary(p["target"], p["prediction"], p["probability"])["f1"] for _, p in oof.groupby("fold")]
-    )
-    low, high = bootstrap_f1_interval(oof["target"], oof["prediction"])
-    return {
-        **pooled,
-        "f1_bootstrap_95": [low, high],
-        "f1_fold_mean": float(fold_f1.mean()),
-        "f1_fold_std": float(fold_f1.std(ddof=1)) if len(fold_f1) > 1 else 0.0,
-    }
+    metrics = cv_metrics(oof, n_features={}, thresholds={})
+    return {key: metrics[key] for key in METRIC_KEYS}
 
 
 # ---------------------------------------------------------------- the two subprocesses
@@ -450,11 +455,10 @@ def workflow_half(data: Path, workdir: Path, cores: int) -> dict:
     metrics = json.loads((run / "results" / "metrics.json").read_text())
     jobs = collect(run / "results")
     table = per_rule(jobs)
-    keys = ("f1", "f1_bootstrap_95", "precision", "recall", "average_precision", "f1_fold_mean", "f1_fold_std")
     return {
         **timing,
         "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "metrics": {k: metrics[k] for k in keys} | {"n_objects": metrics["n_objects"], "n_tde": metrics["n_tde"]},
+        "metrics": {key: metrics[key] for key in METRIC_KEYS},
         "n_jobs": len(jobs),
         "jobs_cpu_s": float(jobs["cpu_s"].sum()),
         "jobs_max_peak_rss_mb": float(jobs["max_rss_mb"].max()),
@@ -654,7 +658,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="append the section to BENCHMARKS.md")
     args = parser.parse_args()
     data, workdir = args.data.resolve(), args.workdir.resolve()
-    if not (data / "train_log.csv").is_file() or not split_folders(data):
+    if not (data / log_filename("train")).is_file() or not split_folders(data):
         raise SystemExit(f"{data} is not in the MALLORN layout (train_log.csv, split_XX folders)")
     workdir.mkdir(parents=True, exist_ok=True)
     json_path = workdir / "speed.json"
