@@ -7,8 +7,8 @@ In one invocation, with the same number of cores (``--cores``) for both halves:
 
 1. **workflow**: a clone-like copy of the workflow in WORKDIR/workflow (must not exist: ``results/`` starts
    clean) runs ``snakemake --cores N --config data_dir=DATA`` under GNU time. Its F1 is ``f1`` of its
-   ``results/metrics.json`` (pooled out-of-fold, nested cross-validation); the per-rule wall, CPU and peak
-   memory come from its Snakemake benchmark files (benchmarks/summarize.py).
+   ``results/metrics.json`` (pooled out-of-fold, nested cross-validation); the per-rule wall time comes from
+   its Snakemake benchmark files, the CPU and peak memory from each job's log (benchmarks/summarize.py).
 2. **reference**, the seed's method, in a subprocess of its own in WORKDIR/reference (must not exist):
    ``python benchmarks/speed.py reference ...`` reads each side's lightcurves (all splits, NaN fluxes dropped,
    rows sorted by object and time), makes ONE tsfresh ``extract_features`` call per side (``EfficientFCParameters``,
@@ -589,7 +589,8 @@ def markdown(result: dict) -> str:
             (
                 "Workflow: `f1` of results/metrics.json (nested cross-validation, each fold at its own inner "
                 f"threshold; per fold {wf['metrics']['f1_fold_mean']:.3f} ± {wf['metrics']['f1_fold_std']:.3f}). "
-                f"Per rule, from its {wf['n_jobs']} jobs' Snakemake benchmark files (sum of job CPU "
+                f"Per rule, from its {wf['n_jobs']} jobs' Snakemake benchmark files (wall) and their logs' last "
+                f"lines (CPU and peak RSS, exact; benchmarks/summarize.py) (sum of job CPU "
                 f"{wf['jobs_cpu_s']:,.0f} s; **peak RSS of any job {_mb(wf['jobs_max_peak_rss_mb'])}**):"
             ),
             "",

@@ -5,35 +5,34 @@
 RESULTS_DIR is a run's results/ folder (it reads RESULTS_DIR/benchmarks/**/*.tsv, written by every
 rule's `benchmark:`). Prints a Markdown table for BENCHMARKS.md. Wall time of the whole run is not in
 those files (jobs overlap); pass it with --wall when you measured it, to print it beside the sums.
+
+A job's wall time comes from its benchmark file; its CPU time and peak memory from the last line of its log
+(RESULTS_DIR/logs/, same relative path: mallorn_tde.logs.RESOURCES_LINE, the kernel's exact figures), or,
+for a job whose log has no such line, from the benchmark file, whose samples (every 30 s after a job's
+first 15 s) miss the CPU of a long job's last seconds and may miss its peak.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
+from mallorn_tde.report import read_benchmarks  # noqa: E402
+
 
 def collect(results: Path) -> pd.DataFrame:
-    """One row per job: rule, job name, seconds, peak resident memory (MB), CPU seconds."""
-    rows = []
-    root = results / "benchmarks"
-    for path in sorted(root.rglob("*.tsv")):
-        bench = pd.read_csv(path, sep="\t")
-        rule = path.relative_to(root).parts[0].removesuffix(".tsv")
-        rows.append(
-            {
-                "rule": rule,
-                "job": str(path.relative_to(root).with_suffix("")),
-                "s": float(bench["s"].iloc[0]),
-                "max_rss_mb": float(pd.to_numeric(bench["max_rss"], errors="coerce").iloc[0]),
-                "cpu_s": float(pd.to_numeric(bench["cpu_time"], errors="coerce").iloc[0]),
-            }
-        )
-    if not rows:
-        raise SystemExit(f"no benchmark files under {root}")
-    return pd.DataFrame(rows)
+    """One row per job: rule, job name, seconds, peak resident memory (MB), CPU seconds, and whether the last
+    two are the exact ones of the job's log (``exact``) or the benchmark file's samples."""
+    jobs = read_benchmarks(results / "benchmarks", logs=results / "logs")
+    if jobs.empty:
+        raise SystemExit(f"no benchmark files under {results / 'benchmarks'}")
+    return jobs.rename(columns={"cpu_time": "cpu_s", "max_rss": "max_rss_mb"})[
+        ["rule", "job", "s", "max_rss_mb", "cpu_s", "exact"]
+    ]
 
 
 def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:

@@ -255,6 +255,7 @@ rule runtime:
         runtime=5,
     params:
         benchmarks="results/benchmarks",
+        logs="results/logs",
         # The report's own rules may run beside this one: leave them out, so the table is the same every time.
         exclude=REPORT_RULES,
         code=code_digest("runtime.py"),

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .constants import fold_number
+from .logs import read_job_resources
 from .pages import fixed, html_page, html_table, probability_text
 
 # Coarse classes for summaries, as the multiclass model groups SpecType (mallorn_tde.model.CLASSES): TDE,
@@ -301,11 +302,14 @@ def data_summary_html(per_split: pd.DataFrame, by_class: pd.DataFrame, spec_type
 # Runtime
 
 
-def read_benchmarks(root, exclude=()) -> pd.DataFrame:
+def read_benchmarks(root, exclude=(), logs=None) -> pd.DataFrame:
     """Every Snakemake benchmark file under ``root``: one row per file (the last repeat), with its job group.
 
     The group is the file's folder under ``root`` (``extract/gp/train``, ``tune``), or its name for a
-    file directly in ``root`` (``metrics``); groups named in ``exclude`` are left out.
+    file directly in ``root`` (``metrics``); groups named in ``exclude`` are left out. With ``logs`` (the
+    folder of the jobs' logs, at the same relative paths), a job's CPU time and peak memory are the exact
+    ones its log ends with (:func:`mallorn_tde.logs.read_job_resources`; ``exact`` True) instead of the
+    benchmark file's samples, which miss a long job's last seconds.
     """
     root = Path(root)
     rows = []
@@ -318,17 +322,19 @@ def read_benchmarks(root, exclude=()) -> pd.DataFrame:
         if table.empty:
             continue
         last = table.iloc[-1]
+        exact = read_job_resources(Path(logs) / rel.with_suffix(".log")) if logs is not None else None
         rows.append(
             {
                 "group": group,
                 "rule": group.split("/")[0],
                 "job": rel.with_suffix("").as_posix(),
                 "s": pd.to_numeric(last.get("s"), errors="coerce"),
-                "cpu_time": pd.to_numeric(last.get("cpu_time"), errors="coerce"),
-                "max_rss": pd.to_numeric(last.get("max_rss"), errors="coerce"),
+                "cpu_time": exact[0] if exact else pd.to_numeric(last.get("cpu_time"), errors="coerce"),
+                "max_rss": exact[1] if exact else pd.to_numeric(last.get("max_rss"), errors="coerce"),
+                "exact": exact is not None,
             }
         )
-    return pd.DataFrame(rows, columns=["group", "rule", "job", "s", "cpu_time", "max_rss"])
+    return pd.DataFrame(rows, columns=["group", "rule", "job", "s", "cpu_time", "max_rss", "exact"])
 
 
 def runtime_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
@@ -367,7 +373,8 @@ def runtime_html(table: pd.DataFrame) -> str:
     intro = (
         f"{int(total['jobs']):,} jobs took {total['wall s, total']:,.0f} s of wall-clock time in all (summed over "
         "jobs, so more than the run's elapsed time when jobs ran in parallel), as Snakemake measured them in "
-        "results/benchmarks/. A job that was not rerun keeps the benchmark of the run that made its output. "
+        "results/benchmarks/; CPU time and peak memory are the kernel's figures from the last line of each job's log "
+        "(results/logs/). A job that was not rerun keeps the figures of the run that made its output. "
         "Click a header to sort."
     )
     return html_page("Runtime per rule", [("", "", html_table(table, formats, table_id="runtime", footer=1))], intro)
