@@ -1,5 +1,5 @@
 """mallorn_tde.catalog: both logs validated together, distances, photometric-like training redshifts, and one
-split's catalogue as each catalogue job writes it."""
+split's catalogue as each ingest job writes it."""
 
 import numpy as np
 import pandas as pd

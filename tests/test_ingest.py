@@ -19,7 +19,7 @@ from mallorn_tde.ingest import (
 
 
 def ingest(lc_path, train_log, test_log, side, split):
-    """The split's catalogue job, then its ingest job, as the workflow runs them."""
+    """The split's ingest job as the workflow runs it: its catalogue, then its lightcurves."""
     catalog = split_catalog(train_log, test_log, side, split)
     return ingest_split(lc_path, catalog, train_log if side == "train" else test_log, split)
 

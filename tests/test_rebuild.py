@@ -58,18 +58,14 @@ AFTER_SELECTION = MODEL - {"results/cv/folds.tsv"} - {f"results/model/{s}/{name}
 
 
 def split_jobs(side: str, split: str, sets=SETS) -> set[str]:
-    """Outputs of one split's ingest and extraction jobs."""
-    return {f"results/lightcurves/{side}/{split}.parquet"} | {
+    """Outputs of one split's ingest job (its catalogue and its lightcurves) and extraction jobs."""
+    return {f"results/catalog/{side}/{split}.parquet", f"results/lightcurves/{side}/{split}.parquet"} | {
         f"results/features/{s}/{side}/{split}.parquet" for s in sets
     }
 
 
 def merged(side: str) -> set[str]:
     return {f"results/features/{side}.parquet"}
-
-
-def catalog(side: str, split: str) -> set[str]:
-    return {f"results/catalog/{side}/{split}.parquet"}
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +157,7 @@ def test_new_split_folder_adds_its_jobs(run):
             return pd.concat([log, new])
 
         edit_csv(data / f"{side}_log.csv", add_rows)
-    expected = {f for side in ("train", "test") for f in catalog(side, "split_04") | split_jobs(side, "split_04")}
+    expected = {f for side in ("train", "test") for f in split_jobs(side, "split_04")}
     assert pending(run) == expected | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
@@ -184,13 +180,13 @@ def change_redshift(split):
 
 def test_training_redshift_edit_rebuilds_that_objects_split_and_the_model(run):
     edit_csv(run / "data" / "train_log.csv", change_redshift("split_02"))
-    expected = catalog("train", "split_02") | split_jobs("train", "split_02") | merged("train")
+    expected = split_jobs("train", "split_02") | merged("train")
     assert pending(run) == expected | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
 
 
 def test_test_redshift_edit_never_refits_the_model(run):
     edit_csv(run / "data" / "test_log.csv", change_redshift("split_01"))
-    expected = catalog("test", "split_01") | split_jobs("test", "split_01") | merged("test")
+    expected = split_jobs("test", "split_01") | merged("test")
     assert pending(run) == expected | PREDICT | REPORT_PREDICT | REPORT_DATA
 
 

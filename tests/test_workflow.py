@@ -18,7 +18,6 @@ def test_snakemake_lint_is_clean():
 def expected_shape(n_splits, n_folds, n_sets=None):
     n_sets = len(DEFAULT_SETS) if n_sets is None else n_sets
     return {
-        "catalog": 2 * n_splits,
         "ingest": 2 * n_splits,
         "extract": 2 * n_splits * n_sets,
         "merge": 2,

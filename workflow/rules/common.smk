@@ -76,8 +76,9 @@ def data_file(name):
 def log_rows(side):
     """A real data set's log, split name -> that split's rows (csv module: cheap at parse time), read once.
 
-    It serves the check of the split folders (:func:`discover_splits`) and the catalogue jobs' digests
-    (:func:`catalog_digest`). Empty for the simulated set, whose logs do not exist before it is simulated.
+    It serves the check of the split folders (:func:`discover_splits`) and the digests of the ingest jobs'
+    catalogue rows (:func:`catalog_digest`). Empty for the simulated set, whose logs do not exist before it is
+    simulated.
     """
     if USES_SIMULATED:
         return {}
@@ -138,7 +139,7 @@ def side_log(wildcards):
 
 
 def log_inputs(wildcards):
-    """Both logs, for a catalogue job (it checks that they share no object).
+    """Both logs, for an ingest job's catalogue (it checks that they share no object).
 
     A real data set's logs are ancient(): the catalogue of a split depends on that split's rows
     (:func:`catalog_digest`), not on the files' times. The simulated set's logs are written by the simulate

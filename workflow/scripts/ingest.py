@@ -1,16 +1,19 @@
-"""Validate one split's lightcurves, correct them for Milky Way dust and sort them by time."""
+"""One split and side: its catalogue (the log rows, validated with both whole logs, with luminosity distances),
+then its lightcurves validated against those rows, corrected for Milky Way dust and sorted by time."""
 
+from mallorn_tde.catalog import split_catalog
 from mallorn_tde.ingest import ingest_split
-from mallorn_tde.io import read_table, write_table
+from mallorn_tde.io import write_table
 from mallorn_tde.logs import logged
 
 with logged(snakemake.log[0]) as log:
-    table, report = ingest_split(
-        snakemake.input.lightcurves,
-        read_table(snakemake.input.catalog),
-        snakemake.params.log_file,
-        snakemake.wildcards.split,
+    redshift = snakemake.params.redshift
+    side, split = snakemake.wildcards.side, snakemake.wildcards.split
+    catalog = split_catalog(
+        snakemake.input.train_log, snakemake.input.test_log, side, split, redshift["train"], redshift["seed"]
     )
+    log.info("%s %s: %d objects; training redshifts: %s", side, split, len(catalog), redshift["train"])
+    table, report = ingest_split(snakemake.input.lightcurves, catalog, snakemake.params.log_file, split)
     log.info(
         "%s: %d observations of %d objects, %d warning(s)",
         snakemake.input.lightcurves,
@@ -18,4 +21,6 @@ with logged(snakemake.log[0]) as log:
         table["object_id"].nunique(),
         len(report.warnings),
     )
-    write_table(table.set_index("object_id"), snakemake.output[0])
+    # Both tables are made before either is written, so a split whose lightcurves fail leaves no catalogue.
+    write_table(catalog, snakemake.output.catalog)
+    write_table(table.set_index("object_id"), snakemake.output.lightcurves)
