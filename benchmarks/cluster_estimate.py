@@ -356,8 +356,9 @@ def _assumptions(run: Run, slots: int, overhead: float) -> list[str]:
         "",
         "- Each job lasts its wall time as measured in this run (`s` of its benchmark file), on the cores where "
         f"the run ran (this machine: {m['cores']} cores, {m['cpu']}), with the threads the run gave it and beside "
-        "the run's other jobs; a cluster node's core may be faster or slower. The jobs' CPU time (as the "
-        "benchmark files sample it: it can miss a long job's last seconds) is "
+        "the run's other jobs; a cluster node's core may be faster or slower. The jobs' CPU time (exact from "
+        "their logs; for a run older than the logs' resources line, the benchmark files' samples, which can miss "
+        "a long job's last seconds) is "
         f"{cpu / wall:.0%} of their wall time ({_s(cpu)} s of {_s(wall)} s): where it is well below 100%, jobs "
         "waited here for a core (or for the disk) and would be shorter on a node of their own.",
         f"- Plus {overhead:g} s per job (every job with a benchmark file; the target `all` runs on the login node "
