@@ -15,11 +15,13 @@ from synthetic import problem
 from mallorn_tde.evaluation import best_threshold
 from mallorn_tde.model import (
     CLASSES,
+    PRUNE_AFTER_TRIALS,
     TDE_CLASS,
     class_labels,
     feature_importance,
     fit,
     inner_cv_probabilities,
+    inner_cv_steps,
     journal_storage,
     predict,
     repeated_threshold,
@@ -202,3 +204,28 @@ def test_study_name_ignores_threshold_repeats():
     X, y = problem()
     s = {"n_trials": 4, "inner_folds": 3, "seed": 5}
     assert study_name(X, y, s) == study_name(X, y, {**s, "threshold_repeats": 5})
+
+
+def test_median_pruning_stops_poor_trials_which_count_but_never_win(tmp_path):
+    X, y = problem()
+    X = X[["signal", "weak", "noise0", "noise1"]]
+    settings = {"n_trials": 12, "inner_folds": 3, "seed": 5}
+    result = tune(X, y, settings, tmp_path / "s.journal", threads=1)
+    study = optuna.load_study(study_name=result["study"], storage=journal_storage(tmp_path / "s.journal"))
+    states = [t.state for t in study.trials]
+    pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED]
+    assert len(study.trials) == 12 and result["pruned_trials"] == len(pruned) > 0
+    # Nothing is stopped before PRUNE_AFTER_TRIALS trials have finished, and only after an inner fold.
+    assert all(s == optuna.trial.TrialState.COMPLETE for s in states[:PRUNE_AFTER_TRIALS])
+    assert all(max(t.intermediate_values) < settings["inner_folds"] - 1 for t in pruned)
+    complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    assert result["inner_f1"] == max(t.value for t in complete)
+
+
+def test_inner_cv_steps_end_with_the_pooled_probabilities():
+    X, y = problem()
+    params = {"num_boost_round": 20, "num_leaves": 4, "min_child_samples": 5}
+    steps = [(done.copy(), proba.copy()) for done, proba in inner_cv_steps(X, y, params, 3, 5, 1)]
+    assert [int(done.sum()) for done, _ in steps] == sorted(int(done.sum()) for done, _ in steps)
+    assert steps[-1][0].all()
+    np.testing.assert_array_equal(steps[-1][1], inner_cv_probabilities(X, y, params, 3, 5, 1))

@@ -31,6 +31,8 @@ OBJECTIVES = ("binary", "multiclass")
 CLASSES = ("other", "TDE", "AGN", "SN Ia")
 TDE_CLASS = CLASSES.index("TDE")
 MAX_BIN = 63  # histogram bins per feature (see lgb_params)
+# Optuna's median pruning (see tune): no trial is stopped before this many have finished.
+PRUNE_AFTER_TRIALS = 5
 
 
 def class_labels(table: pd.DataFrame, objective: str) -> pd.Series:
@@ -129,13 +131,22 @@ def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
     return table.sort_values(["gain", "feature"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
-def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
-    """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label."""
+def inner_cv_steps(X, labels, params, n_folds: int, seed: int, threads: int):
+    """The inner K-fold (stratified by label) one fold at a time: yields, after each fold, the boolean mask of
+    the rows predicted so far and the probabilities (valid under the mask; the last yield covers every row)."""
     proba = np.zeros(len(labels))
+    done = np.zeros(len(labels), dtype=bool)
     skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in skf.split(np.zeros(len(labels)), labels.to_numpy()):
         booster = fit(X.iloc[train_idx], labels.iloc[train_idx], params, seed, threads)
         proba[test_idx] = predict(booster, X.iloc[test_idx])
+        done[test_idx] = True
+        yield done, proba
+
+
+def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
+    """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label."""
+    *_, (_, proba) = inner_cv_steps(X, labels, params, n_folds, seed, threads)
     return proba
 
 
@@ -155,10 +166,12 @@ def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
 
     The study is resumed only when it was started on exactly this problem (a killed tuning job); anything
     else, new data for one split included, starts afresh, so no trial scored on other data is reused.
-    ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials.
+    ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials. The pruning
+    rule is in: a journal of unpruned trials is not resumed under pruning.
     """
     h = hashlib.sha256()
-    h.update(json.dumps({k: v for k, v in settings.items() if k != "threshold_repeats"}, sort_keys=True).encode())
+    trials = {k: v for k, v in settings.items() if k != "threshold_repeats"}
+    h.update(json.dumps({**trials, "pruner": f"median after {PRUNE_AFTER_TRIALS}"}, sort_keys=True).encode())
     h.update("\n".join(map(str, X.columns)).encode())
     h.update(pd.util.hash_pandas_object(X, index=True).to_numpy().tobytes())
     h.update(labels.astype(int).to_numpy().tobytes())
@@ -181,15 +194,21 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
 
     ``labels`` from :func:`class_labels` (binary or multiclass). ``settings``: n_trials, inner_folds, seed,
     threshold_repeats. The study lives in a journal file at ``storage_path`` (:func:`journal_storage`), so a
-    killed job resumes where it stopped. Each trial gets a sampler seeded with (seed, number of completed
-    trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would. The threshold
+    killed job resumes where it stopped. Each trial gets a sampler seeded with (seed, number of finished
+    trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would.
+
+    Median pruning: after each inner fold but the last, a trial reports the F1 of the rows predicted so far
+    (at their best threshold) and stops if that is below the median of earlier trials at the same fold; none
+    is stopped before :data:`PRUNE_AFTER_TRIALS` trials have finished. A pruned trial counts towards
+    ``n_trials`` and can never be the best. On the real data it cut the six studies' LightGBM fits from 360 to
+    241, nested out-of-fold F1 0.716 against 0.715 without it (BENCHMARKS.md). The threshold
     is then chosen on the best parameters' inner probabilities pooled over ``threshold_repeats`` seeded K-folds
     (:func:`repeated_threshold`; one repeat is the best trial's own).
-    Returns the best parameters, the threshold, the best trial's inner F1, and the trial count.
+    Returns the best parameters, the threshold, the best trial's inner F1, and the trial counts.
     """
     seed, n_trials, inner_folds = int(settings["seed"]), int(settings["n_trials"]), int(settings["inner_folds"])
     repeats = int(settings.get("threshold_repeats", 1))
-    y = (labels == TDE_CLASS).astype(int)
+    y = (labels == TDE_CLASS).astype(int).to_numpy()
     n_pos = int(y.sum())
     if n_pos < inner_folds:
         raise ValueError(f"{n_pos} TDE(s) in the training part: too few for {inner_folds} inner folds")
@@ -197,29 +216,41 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
 
     def objective(trial: optuna.Trial) -> float:
         params = suggest_params(trial, pos_weight_max)
-        proba = inner_cv_probabilities(X, labels, params, inner_folds, seed, threads)
-        threshold, f1 = best_threshold(y, proba)
+        for step, (done, proba) in enumerate(inner_cv_steps(X, labels, params, inner_folds, seed, threads)):
+            threshold, f1 = best_threshold(y[done], proba[done])
+            if step < inner_folds - 1:
+                trial.report(f1, step)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
         trial.set_user_attr("threshold", threshold)
         return f1
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = journal_storage(storage_path)
     name = study_name(X, labels, settings)
-    study = optuna.create_study(study_name=name, storage=storage, direction="maximize", load_if_exists=True)
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNE_AFTER_TRIALS, n_warmup_steps=0)
+    study = optuna.create_study(
+        study_name=name, storage=storage, direction="maximize", pruner=pruner, load_if_exists=True
+    )
     for trial in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         # Left running by a killed job: its result never arrived.
         storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
-    done = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)))
+    ended = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+    done = len(study.get_trials(deepcopy=False, states=ended))
     if done:
-        log.info("resuming study %s with %d completed trial(s)", name, done)
+        log.info("resuming study %s with %d finished trial(s)", name, done)
     while done < n_trials:
         study.sampler = optuna.samplers.TPESampler(seed=seed + done, n_startup_trials=min(10, n_trials))
         study.optimize(objective, n_trials=1)
-        done = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)))
-        log.info("trial %d/%d: inner F1 %.4f (best %.4f)", done, n_trials, study.trials[-1].value, study.best_value)
-    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        done = len(study.get_trials(deepcopy=False, states=ended))
+        last = study.trials[-1]
+        outcome = f"inner F1 {last.value:.4f}" if last.state == optuna.trial.TrialState.COMPLETE else "pruned"
+        log.info("trial %d/%d: %s (best %.4f)", done, n_trials, outcome, study.best_value)
+    finished = study.get_trials(deepcopy=False, states=ended)[:n_trials]
+    complete = [t for t in finished if t.state == optuna.trial.TrialState.COMPLETE]
+    pruned = len(finished) - len(complete)
     # Ties go to the earliest trial, so the choice does not depend on how trials were numbered.
-    best = max(complete[:n_trials], key=lambda t: (t.value, -complete.index(t)))
+    best = max(complete, key=lambda t: (t.value, -complete.index(t)))
     params = dict(best.params)
     threshold = float(best.user_attrs["threshold"])
     if repeats > 1:
@@ -235,10 +266,12 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "threshold": threshold,
         "inner_f1": float(best.value),
         "n_trials": n_trials,
+        "pruned_trials": pruned,
         "study": name,
         "model": "multiclass" if _is_multiclass(labels.to_numpy()) else "binary",
         "objective": f"F1 of P(TDE) at the best threshold of pooled {inner_folds}-fold inner cross-validated "
-        "probabilities",
+        f"probabilities; trials below the median of earlier ones after an inner fold were stopped there "
+        f"(Optuna's MedianPruner, from the {PRUNE_AFTER_TRIALS + 1}th trial on)",
         "threshold_from": f"F1-maximising cut of the best parameters' inner probabilities pooled over {repeats} "
         f"differently seeded {inner_folds}-fold inner cross-validation(s)",
     }
