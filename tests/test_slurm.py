@@ -129,8 +129,9 @@ def journal_trials(journal: Path, name: str) -> list[optuna.trial.FrozenTrial]:
         return []
 
 
-def completed(trials):
-    return [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+def finished(trials):
+    """Trials that count towards n_trials: completed, or pruned (see mallorn_tde.model.tune)."""
+    return [t for t in trials if t.state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)]
 
 
 def test_a_tuning_job_cancelled_mid_study_resumes_without_losing_trials(slurm_run, tmp_path):
@@ -165,7 +166,7 @@ def test_a_tuning_job_cancelled_mid_study_resumes_without_losing_trials(slurm_ru
             assert process.poll() is None, "the run ended before the study was cancelled"
             assert time.monotonic() < deadline, "the study did not reach three trials in time"
             time.sleep(0.3)
-            before = completed(journal_trials(journal, name))
+            before = finished(journal_trials(journal, name))
         tune_jobs = [j for j, (rule, state) in squeue_jobs(workdir).items() if rule == "tune" and state == "RUNNING"]
         assert len(tune_jobs) == 1, squeue_jobs(workdir)
         subprocess.run(["scancel", "--full", tune_jobs[0]], check=True)
@@ -185,11 +186,11 @@ def test_a_tuning_job_cancelled_mid_study_resumes_without_losing_trials(slurm_ru
     # No completed trial lost: those finished before the cancel are in the study as they were, and the
     # retry ran only the rest (the trial cut short is marked failed, not counted).
     after = journal_trials(journal, name)
-    complete = completed(after)
-    assert len(complete) == n_trials
-    kept = {t.number: (t.params, t.value) for t in complete}
-    assert all(kept.get(t.number) == (t.params, t.value) for t in before)
-    cut_short = [t for t in after if t not in complete]
+    done = finished(after)
+    assert len(done) == n_trials
+    kept = {t.number: (t.params, t.value, t.state) for t in done}
+    assert all(kept.get(t.number) == (t.params, t.value, t.state) for t in before)
+    cut_short = [t for t in after if t not in done]
     assert len(cut_short) <= 1 and all(t.state == optuna.trial.TrialState.FAIL for t in cut_short)
 
     # The same answer as an uninterrupted study of the same problem (fresh journal, same threads).
