@@ -19,17 +19,14 @@ from __future__ import annotations
 import argparse
 import platform
 import re
-import resource
-import shutil
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests")]
 
+from speed import run_timed  # noqa: E402
 from summarize import collect, markdown, per_rule  # noqa: E402
 from workflow_helpers import copy_workflow  # noqa: E402  (the same clone-like copy the tests run in)
 
@@ -74,26 +71,14 @@ def main() -> None:
         ]
     else:
         command = [snakemake, "--cores", "2", *extra]
-    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    timed = [gnu_time, "-f", "%M", "-o", str(workdir / "peak_rss_kb.txt"), *command] if gnu_time else command
-    start = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with open(workdir / "run.log", "w") as log:
-        result = subprocess.run(timed, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    tree_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if result.returncode != 0:
-        raise SystemExit(f"run failed ({result.returncode}); see {workdir / 'run.log'}")
+    timing = run_timed(command, workdir, workdir / "run.log")  # the speed benchmark's: wall, tree CPU, peak RSS
     print(
         f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
         f"{__import__('os').cpu_count()} cores; command: {' '.join(command[command.index(snakemake) :])}"
     )
-    print(f"wall time: {wall:.0f} s")
-    if gnu_time:
-        # GNU time reports the largest single process of the tree (the biggest job), in kB.
-        peak_kb = int((workdir / "peak_rss_kb.txt").read_text().split()[-1])
-        print(f"peak RSS of the largest process: {peak_kb / 1024:.0f} MB")
+    print(f"wall time: {timing['wall_s']:.0f} s")
+    if "peak_rss_mb" in timing:  # GNU time's: the largest single process of the tree (the biggest job)
+        print(f"peak RSS of the largest process: {timing['peak_rss_mb']:.0f} MB")
     jobs = collect(workdir / "results")
     print(markdown(per_rule(jobs)))
     print(
@@ -102,7 +87,7 @@ def main() -> None:
     )
     # The whole tree's CPU (every waited-for process) less the jobs' own (exact, from their logs) is what
     # Snakemake itself spent: its process, its scheduler's ILP solver, the jobs' wrappers.
-    jobs_cpu = jobs["cpu_s"].sum()
+    tree_cpu, jobs_cpu = timing["cpu_s"], jobs["cpu_s"].sum()
     print(f"CPU: process tree {tree_cpu:.0f} s, jobs {jobs_cpu:.0f} s, Snakemake itself {tree_cpu - jobs_cpu:.0f} s.")
 
 
