@@ -83,3 +83,8 @@ def test_every_job_says_what_it_costs():
                 continue
             for part in ("log:", "benchmark:", "conda:", "threads:", "resources:", "mem_mb=", "runtime="):
                 assert part in block, f"rule {rule.group(1)} has no {part}"
+            # Its log and benchmark at the same path under results/logs and results/benchmarks: the runtime table
+            # and benchmarks/summarize.py find a job's exact CPU and memory (its log's last line) that way.
+            log = re.search(r'^\s+log:\s*\n\s+"results/logs/([^"]+)\.log"', block, re.M)
+            bench = re.search(r'^\s+benchmark:\s*\n\s+"results/benchmarks/([^"]+)\.tsv"', block, re.M)
+            assert log and bench and log.group(1) == bench.group(1), f"rule {rule.group(1)}: log and benchmark paths"
