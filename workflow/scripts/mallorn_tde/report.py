@@ -374,7 +374,8 @@ def runtime_html(table: pd.DataFrame) -> str:
         f"{int(total['jobs']):,} jobs took {total['wall s, total']:,.0f} s of wall-clock time in all (summed over "
         "jobs, so more than the run's elapsed time when jobs ran in parallel), as Snakemake measured them in "
         "results/benchmarks/; CPU time and peak memory are the kernel's figures from the last line of each job's log "
-        "(results/logs/). A job that was not rerun keeps the figures of the run that made its output. "
+        "(results/logs/), or Snakemake's samples where a log has no such line. A job that was not rerun keeps the "
+        "figures of the run that made its output. "
         "Click a header to sort."
     )
     return html_page("Runtime per rule", [("", "", html_table(table, formats, table_id="runtime", footer=1))], intro)
