@@ -134,10 +134,6 @@ def lightcurve_file(wildcards):
     return f"{DATA_DIR}/{wildcards.split}/{lightcurve_filename(wildcards.side)}"
 
 
-def side_log(wildcards):
-    return data_file(log_filename(wildcards.side))
-
-
 def log_inputs(wildcards):
     """Both logs, for an ingest job's catalogue (it checks that they share no object).
 

@@ -25,7 +25,6 @@ rule ingest:
     params:
         redshift=config["redshift"],
         rows=catalog_digest,
-        log_file=side_log,
         code=code_digest("ingest.py"),
     script:
         "../scripts/ingest.py"

@@ -13,7 +13,8 @@ with logged(snakemake.log[0]) as log:
         snakemake.input.train_log, snakemake.input.test_log, side, split, redshift["train"], redshift["seed"]
     )
     log.info("%s %s: %d objects; training redshifts: %s", side, split, len(catalog), redshift["train"])
-    table, report = ingest_split(snakemake.input.lightcurves, catalog, snakemake.params.log_file, split)
+    side_log = getattr(snakemake.input, f"{side}_log")  # named in the messages about its rows
+    table, report = ingest_split(snakemake.input.lightcurves, catalog, side_log, split)
     log.info(
         "%s: %d observations of %d objects, %d warning(s)",
         snakemake.input.lightcurves,
