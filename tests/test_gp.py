@@ -168,3 +168,69 @@ def test_long_series_fit_hyperparameters_on_a_thinned_subset(monkeypatch):
     for name in ("length_scale_time", "length_scale_wavelength", "fall_50_r", "rise_50_g", "peak_abs_mag_r"):
         assert row[G[name]] == pytest.approx(full[G[name]], rel=0.1), name
     assert row[G["color_g_r_p20d"]] == pytest.approx(full[G["color_g_r_p20d"]], abs=0.05)
+
+
+def _sklearn_gp(t_rest, ln_wave, y, y_err):
+    """The GP as scikit-learn fits it: the reference that Matern32GP specialises (same kernel, start, bounds)."""
+    import warnings
+
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern
+
+    import mallorn_tde.features.gp as gp_module
+
+    kernel = ConstantKernel(1.0, gp_module.VARIANCE_BOUNDS) * Matern(
+        length_scale=[gp_module.TIME_SCALE_START, gp_module.WAVE_SCALE_START],
+        length_scale_bounds=[gp_module.TIME_SCALE_BOUNDS, gp_module.WAVE_SCALE_BOUNDS],
+        nu=1.5,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return GaussianProcessRegressor(kernel, alpha=y_err**2, n_restarts_optimizer=0).fit(
+            np.column_stack([t_rest, ln_wave]), y
+        )
+
+
+def _assert_same_gp(t, f, e, band, z):
+    """Matern32GP and scikit-learn's GaussianProcessRegressor: same hyperparameters, likelihood, mean and std."""
+    from mallorn_tde.features.gp import fit_gp
+
+    model = ObjectGP(t, f, e, band, z)
+    args = (model.t_rest, model.ln_wave[band], f / model.scale, e / model.scale)
+    ours, reference = fit_gp(*args), _sklearn_gp(*args)
+    k = reference.kernel_
+    assert ours.length_scales == pytest.approx(tuple(k.k2.length_scale), rel=1e-5)
+    assert ours.amplitude == pytest.approx(np.sqrt(k.k1.constant_value), rel=1e-5)
+    assert ours.log_marginal_likelihood_value == pytest.approx(reference.log_marginal_likelihood_value_, rel=1e-7)
+    grid = model._inputs(np.linspace(model.t_rest.min(), model.t_rest.max(), 50), model.ln_wave)
+    mean, std = ours.predict(grid, return_std=True)
+    ref_mean, ref_std = reference.predict(grid, return_std=True)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-5, atol=1e-7 * np.abs(ref_mean).max())
+    np.testing.assert_allclose(std, ref_std, rtol=1e-5, atol=1e-7 * ref_std.max())
+
+
+def test_specialised_gp_is_scikit_learns_on_simulated_series():
+    rng = np.random.default_rng(11)
+    sed = np.array([0.5, 0.8, 1.0, 1.0, 0.9, 0.8]) * 40.0
+    for z, noise in ((0.05, 0.5), (0.4, 3.0), (1.2, 8.0)):  # from well measured to noise-dominated
+        rest = np.sort(rng.uniform(-80.0, 250.0, 40))
+        t, f, e, band = observe(rest, sed, z, lambda x: bazin(x, rise=6.0, fall=35.0), noise, rng)
+        keep = rng.random(len(t)) < 0.6
+        _assert_same_gp(t[keep], f[keep], e[keep], band[keep], z)
+
+
+def test_specialised_gp_is_scikit_learns_on_real_series(real_data):  # conftest fixture: skips without the data
+    """Real MALLORN objects of every class, as the gp set sees them (NaN fluxes dropped, by band then time)."""
+    import mallorn_tde.features.gp as gp_module
+
+    raw = pd.read_csv(real_data / "split_03" / "train_full_lightcurves.csv").dropna(subset=["Flux"])
+    log = pd.read_csv(real_data / "train_log.csv").set_index("object_id")
+    ids = log[log["split"] == "split_03"].groupby("SpecType", sort=True).head(2).index
+    assert len(ids) >= 8
+    for object_id in ids:
+        lc = raw[raw["object_id"] == object_id]
+        band = pd.Index(FILTERS).get_indexer(lc["Filter"])
+        order = np.lexsort((lc["Time (MJD)"].to_numpy(), band))
+        t, f, e = (lc[c].to_numpy(float)[order] for c in ("Time (MJD)", "Flux", "Flux_err"))
+        if 5 <= len(t) <= gp_module.MAX_FIT_POINTS and (f > 0).any():  # longer: fitted on a thinned subset
+            _assert_same_gp(t, f, e, band[order], float(log.loc[object_id, "Z"]))
