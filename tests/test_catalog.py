@@ -56,3 +56,16 @@ def test_split_catalog_is_its_splits_rows_of_the_whole_catalogue(tmp_path):
     _, train_log, test_log = write(tmp_path, test_log=broken)
     with pytest.raises(InputError, match="EBV"):
         split_catalog(train_log, test_log, "train", "split_02")
+
+
+def test_distances_are_astropys_flat_lambda_cdm():
+    """The written-out integral agrees with astropy's FlatLambdaCDM(H0, Om0) over the redshifts of any survey."""
+    from astropy.cosmology import FlatLambdaCDM
+
+    from mallorn_tde.constants import H0, OM0
+
+    z = np.r_[1e-4, np.geomspace(1e-3, 10.0, 200)]
+    dist, distmod = luminosity_distances(z)
+    expected = FlatLambdaCDM(H0=H0, Om0=OM0).luminosity_distance(z).to_value("Mpc")
+    np.testing.assert_allclose(dist, expected, rtol=1e-11)
+    np.testing.assert_allclose(distmod, 5 * np.log10(expected * 1e5), rtol=0, atol=1e-11)
