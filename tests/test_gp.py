@@ -1,8 +1,12 @@
 """The gp feature set (mallorn_tde.features.gp) on synthetic curves with known answers."""
 
+import importlib
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 from mallorn_tde.features import extract_features
@@ -10,6 +14,8 @@ from mallorn_tde.features.fits import NU_OBS, planck_nu
 from mallorn_tde.features.gp import GP_FEATURES, REST_WAVELENGTHS, ObjectGP, gp_features_one
 
 G = {n: i for i, n in enumerate(GP_FEATURES)}
+sys.path.insert(0, str(REPO / "benchmarks"))
+gp_fit = importlib.import_module("gp_fit")  # scikit-learn's GP, the reference of the gp set's own
 
 
 def bazin(t, t0=0.0, rise=5.0, fall=30.0):
@@ -170,34 +176,15 @@ def test_long_series_fit_hyperparameters_on_a_thinned_subset(monkeypatch):
     assert row[G["color_g_r_p20d"]] == pytest.approx(full[G["color_g_r_p20d"]], abs=0.05)
 
 
-def _sklearn_gp(t_rest, ln_wave, y, y_err):
-    """The GP as scikit-learn fits it: the reference that Matern32GP specialises (same kernel, start, bounds)."""
-    import warnings
-
-    from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import ConstantKernel, Matern
-
-    import mallorn_tde.features.gp as gp_module
-
-    kernel = ConstantKernel(1.0, gp_module.VARIANCE_BOUNDS) * Matern(
-        length_scale=[gp_module.TIME_SCALE_START, gp_module.WAVE_SCALE_START],
-        length_scale_bounds=[gp_module.TIME_SCALE_BOUNDS, gp_module.WAVE_SCALE_BOUNDS],
-        nu=1.5,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return GaussianProcessRegressor(kernel, alpha=y_err**2, n_restarts_optimizer=0).fit(
-            np.column_stack([t_rest, ln_wave]), y
-        )
-
-
 def _assert_same_gp(t, f, e, band, z):
-    """Matern32GP and scikit-learn's GaussianProcessRegressor: same hyperparameters, likelihood, mean and std."""
+    """Matern32GP and scikit-learn's GaussianProcessRegressor (benchmarks/gp_fit.py): same hyperparameters,
+    likelihood, mean and std."""
     from mallorn_tde.features.gp import fit_gp
 
     model = ObjectGP(t, f, e, band, z)
     args = (model.t_rest, model.ln_wave[band], f / model.scale, e / model.scale)
-    ours, reference = fit_gp(*args), _sklearn_gp(*args)
+    ours = fit_gp(*args)
+    reference = gp_fit.sklearn_gp(np.column_stack(args[:2]), *args[2:])
     k = reference.kernel_
     assert ours.length_scales == pytest.approx(tuple(k.k2.length_scale), rel=1e-5)
     assert ours.amplitude == pytest.approx(np.sqrt(k.k1.constant_value), rel=1e-5)
@@ -234,3 +221,26 @@ def test_specialised_gp_is_scikit_learns_on_real_series(real_data):  # conftest 
         t, f, e = (lc[c].to_numpy(float)[order] for c in ("Time (MJD)", "Flux", "Flux_err"))
         if 5 <= len(t) <= gp_module.MAX_FIT_POINTS and (f > 0).any():  # longer: fitted on a thinned subset
             _assert_same_gp(t, f, e, band[order], float(log.loc[object_id, "Z"]))
+
+
+def test_whole_gp_set_is_the_same_with_scikit_learn_doing_the_fits(monkeypatch):
+    """benchmarks/gp_fit.py's comparison on three objects, one above MAX_FIT_POINTS (thinned search): every
+    feature value the same, NaN where scikit-learn's is NaN."""
+    import mallorn_tde.features.gp as gp_module
+    from mallorn_tde.features.prepare import Prepared
+
+    monkeypatch.setattr(gp_module, "MAX_FIT_POINTS", 60)
+    rng = np.random.default_rng(12)
+    frames, sed = [], np.array([0.5, 0.8, 1.0, 1.0, 0.9, 0.8]) * 30.0
+    for k, (z, n) in enumerate(((0.1, 8), (0.3, 12), (0.7, 20))):  # 48, 72 and 120 points
+        t, f, e, band = observe(np.sort(rng.uniform(-60.0, 200.0, n)), sed, z, bazin, 1.5, rng)
+        frames.append(pd.DataFrame({"object_id": f"o{k}", "mjd": t, "flux": f, "flux_err": e, "filter": band}))
+    lc = pd.concat(frames, ignore_index=True)
+    lc["filter"] = np.asarray(FILTERS)[lc["filter"]]
+    meta = pd.DataFrame(
+        {"Z": [0.1, 0.3, 0.7], "lum_dist_mpc": [460.0, 1600.0, 4300.0], "distmod": [38.3, 41.0, 43.2]},
+        index=pd.Index(["o0", "o1", "o2"], name="object_id"),
+    )
+    result = gp_fit.compare(Prepared(lc, meta))
+    assert result["values_compared"] > 150 and result["nan_mismatches"] == 0
+    assert result["max_rel_diff"] < 1e-6

@@ -110,7 +110,8 @@ class Matern32GP:
     (``tests/test_gp.py`` compares both on simulated and real series), specialised to this one kernel: the
     squared distances between points are computed once per object instead of at every step of the search,
     and the gradient comes from three n x n element-wise products instead of a generic n x n x 3 tensor and
-    an einsum. On real MALLORN objects that makes a fit about ten times faster (BENCHMARKS.md).
+    an einsum. On real MALLORN objects the whole gp set takes half the CPU time it took with scikit-learn
+    (``benchmarks/gp_fit.py``, BENCHMARKS.md).
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, y_err: np.ndarray):
@@ -149,7 +150,7 @@ class Matern32GP:
         # from the lower triangle of K^-1 that LAPACK's potri writes (scipy's factor is zero above the diagonal)
         inverse, info = dpotri(L, lower=True)
         if info:
-            return (-np.inf, np.zeros_like(theta)) if gradient else -np.inf
+            return -np.inf, np.zeros_like(theta)
         K[np.diag_indices_from(K)] -= self.noise
         _, scale_t, scale_w = np.exp(theta)
         grads = (K, 3.0 * ce * self._d2[0] / scale_t**2, 3.0 * ce * self._d2[1] / scale_w**2)
