@@ -32,7 +32,7 @@ from .prepare import Prepared, n_jobs_of, unique_names
 
 SETS = ("tsfresh", "lightcurve", "physics", "gp")
 # Objects per chunk of :func:`extract_with_progress`: a line in the job's log after each (a real split's
-# gp job takes 0.11-0.16 CPU s per object, so about every 11-16 s).
+# gp job takes about 0.05 CPU s per object, so about every 5 s).
 PROGRESS_EVERY = 100
 # Catalogue columns carried into the merged tables: model inputs (Z, EBV), bookkeeping and labels.
 META_COLUMNS = ("Z", "EBV", "Z_err", "split", "SpecType", "target")
