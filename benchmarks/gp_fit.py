@@ -67,8 +67,7 @@ class SklearnGP:
         return self.regressor.predict(X, return_std=return_std)
 
     def predict_grid(self, times: np.ndarray, ln_waves: np.ndarray) -> np.ndarray:
-        X = np.column_stack([np.repeat(times, len(ln_waves)), np.tile(ln_waves, len(times))])
-        return self.regressor.predict(X).reshape(len(times), len(ln_waves))
+        return self.regressor.predict(gp.grid_inputs(times, ln_waves)).reshape(len(times), len(ln_waves))
 
 
 def sklearn_fit_gp(t_rest, ln_wave, y, y_err) -> SklearnGP:

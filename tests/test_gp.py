@@ -11,7 +11,7 @@ from conftest import REPO
 from mallorn_tde.constants import EFF_WAVELENGTH_AA, FILTERS
 from mallorn_tde.features import extract_features
 from mallorn_tde.features.fits import NU_OBS, planck_nu
-from mallorn_tde.features.gp import GP_FEATURES, REST_WAVELENGTHS, ObjectGP, gp_features_one
+from mallorn_tde.features.gp import GP_FEATURES, REST_WAVELENGTHS, ObjectGP, gp_features_one, grid_inputs
 
 G = {n: i for i, n in enumerate(GP_FEATURES)}
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -189,7 +189,7 @@ def _assert_same_gp(t, f, e, band, z):
     assert ours.length_scales == pytest.approx(tuple(k.k2.length_scale), rel=1e-5)
     assert ours.amplitude == pytest.approx(np.sqrt(k.k1.constant_value), rel=1e-5)
     assert ours.log_marginal_likelihood_value == pytest.approx(reference.log_marginal_likelihood_value_, rel=1e-7)
-    grid = model._inputs(np.linspace(model.t_rest.min(), model.t_rest.max(), 50), model.ln_wave)
+    grid = grid_inputs(np.linspace(model.t_rest.min(), model.t_rest.max(), 50), model.ln_wave)
     mean, std = ours.predict(grid, return_std=True)
     ref_mean, ref_std = reference.predict(grid, return_std=True)
     np.testing.assert_allclose(mean, ref_mean, rtol=1e-5, atol=1e-7 * np.abs(ref_mean).max())

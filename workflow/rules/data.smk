@@ -2,9 +2,10 @@
 # whole logs, which must share no object, with the luminosity distances of its objects) and the ingested
 # lightcurves, checked against those rows. They were two jobs; as one they save 40 process start-ups on the
 # built-in run, where the catalogue jobs alone took 108 s of job time (2.7 s each, 1.8 s of it importing
-# astropy, which the distances no longer use; the run at 7fcbef4), the largest fixed cost of that run. A real data set's logs are ancient() inputs
-# and each job depends on its own split's rows through params (catalog_digest), so editing one object's
-# redshift reruns that split's jobs only, and a test-log edit never refits the model.
+# astropy, which the distances no longer use; the run at 7fcbef4), the largest fixed cost of that run. A real
+# data set's logs are ancient() inputs and each job depends on its own split's rows through params
+# (catalog_digest), so editing one object's redshift reruns that split's jobs only, and a test-log edit never
+# refits the model.
 rule ingest:
     input:
         unpack(log_inputs),

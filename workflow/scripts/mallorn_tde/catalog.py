@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .constants import DISTANCE_COLUMNS, H0, OM0
+from .constants import C_CGS, DISTANCE_COLUMNS, H0, OM0
 from .ingest import check_disjoint, read_log
 
 # Gauss-Legendre nodes of the comoving-distance integral: the integrand is smooth on [0, z], so 64 nodes give
 # astropy's FlatLambdaCDM distances to 1e-11 (relative) up to z = 10 (tests/test_catalog.py).
 _QUAD_NODES, _QUAD_WEIGHTS = np.polynomial.legendre.leggauss(64)
-C_KM_S = 299792.458  # speed of light, km/s
+C_KM_S = C_CGS / 1e5  # speed of light, km/s
 
 
 def luminosity_distances(z) -> tuple[np.ndarray, np.ndarray]:

@@ -101,6 +101,12 @@ _BOUNDS = np.log([VARIANCE_BOUNDS, TIME_SCALE_BOUNDS, WAVE_SCALE_BOUNDS])
 _SQRT3 = np.sqrt(3.0)
 
 
+def grid_inputs(times: np.ndarray, ln_waves: np.ndarray) -> np.ndarray:
+    """GP inputs (time, ln wavelength) of every pair, time-major: row i * len(ln_waves) + j is
+    (times[i], ln_waves[j])."""
+    return np.column_stack([np.repeat(times, len(ln_waves)), np.tile(ln_waves, len(times))])
+
+
 class Matern32GP:
     """Zero-mean GP over (rest-frame days, ln wavelength): kernel ``c * Matern(nu=3/2)`` with one length scale
     per axis, each point's squared flux error on the diagonal.
@@ -133,6 +139,10 @@ class Matern32GP:
         s *= ce
         return s, ce
 
+    def _value(self, L: np.ndarray, alpha: np.ndarray) -> float:
+        """ln p(y | theta) from the Cholesky factor L of the covariance and alpha = K^-1 y."""
+        return -0.5 * self.y @ alpha - np.log(np.diag(L)).sum() - 0.5 * len(self.y) * np.log(2.0 * np.pi)
+
     def log_marginal_likelihood(self, theta: np.ndarray, gradient: bool = False):
         """ln p(y | theta), and its gradient in ``theta`` if asked; -inf (zero gradient) where the covariance
         is not positive definite, as in scikit-learn."""
@@ -143,7 +153,7 @@ class Matern32GP:
         except np.linalg.LinAlgError:
             return (-np.inf, np.zeros_like(theta)) if gradient else -np.inf
         alpha = cho_solve((L, True), self.y, check_finite=False)
-        value = -0.5 * self.y @ alpha - np.log(np.diag(L)).sum() - 0.5 * len(self.y) * np.log(2.0 * np.pi)
+        value = self._value(L, alpha)
         if not gradient:
             return value
         # d ln p / d theta_k = 0.5 (alpha^T G_k alpha - tr(K^-1 G_k)), G_k = dK/dtheta_k (symmetric): the trace
@@ -176,7 +186,7 @@ class Matern32GP:
         K[np.diag_indices_from(K)] += self.noise
         self.L = cholesky(K, lower=True, check_finite=False)
         self.alpha = cho_solve((self.L, True), self.y, check_finite=False)
-        self.log_marginal_likelihood_value = float(self.log_marginal_likelihood(self.theta))
+        self.log_marginal_likelihood_value = float(self._value(self.L, self.alpha))
         return self
 
     @property
@@ -256,9 +266,6 @@ class ObjectGP:
         self.grid = np.arange(self.t_rest.min(), self.t_rest.max() + GRID_STEP, GRID_STEP)
         self.curves = self.mean_at(self.grid)
 
-    def _inputs(self, times: np.ndarray, ln_waves: np.ndarray) -> np.ndarray:
-        return np.column_stack([np.repeat(times, len(ln_waves)), np.tile(ln_waves, len(times))])
-
     def mean_at(self, times: np.ndarray, ln_waves: np.ndarray | None = None) -> np.ndarray:
         """GP mean flux (microjansky) at rest-frame ``times``, shape (len(times), wavelengths).
 
@@ -269,7 +276,7 @@ class ObjectGP:
 
     def std_at(self, times: np.ndarray) -> np.ndarray:
         """GP standard deviation (microjansky) of the six bands, same shape as :meth:`mean_at`."""
-        std = self.gp.predict(self._inputs(times, self.ln_wave), return_std=True)[1]
+        std = self.gp.predict(grid_inputs(times, self.ln_wave), return_std=True)[1]
         return std.reshape(len(times), NB) * self.scale
 
     def inside(self, times) -> np.ndarray:
