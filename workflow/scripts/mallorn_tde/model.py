@@ -30,7 +30,7 @@ OBJECTIVES = ("binary", "multiclass")
 # that is not TDE, AGN or a type Ia supernova (SN II, SN Ibc, SLSN, ...) is "other".
 CLASSES = ("other", "TDE", "AGN", "SN Ia")
 TDE_CLASS = CLASSES.index("TDE")
-MAX_BIN = 63  # histogram bins per feature (see lgb_params)
+MAX_BIN = 31  # histogram bins per feature (see lgb_params)
 # Optuna's median pruning (see tune): no trial is stopped before this many have finished.
 PRUNE_AFTER_TRIALS = 5
 
@@ -61,9 +61,9 @@ def _is_multiclass(labels) -> bool:
 def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) -> dict:
     """LightGBM parameters: the tuned ones plus what makes a fit deterministic, quiet and fast.
 
-    ``max_bin`` 63 instead of LightGBM's 255: a quarter of the histogram work per split search, which halves
-    the time of every fit on the real data (one trial's three inner fits: 5.4 s instead of 11.0 s of CPU);
-    with ~2,000 training rows, 63 bins still give ~30 rows per bin. The default's F1 with it: BENCHMARKS.md.
+    ``max_bin`` 31 instead of LightGBM's 255: the histogram work per split search is what a fit on ~2,000 rows
+    and ~180 features costs, and it scales with the bins (one 400-round fit on the real data: 6.0 CPU s with
+    63 bins, 4.2 s with 31); 31 bins still give ~60 rows per bin. The default's F1 with it: BENCHMARKS.md.
 
     ``tde_weight`` becomes ``scale_pos_weight`` for two classes; for more, it weights the TDE rows (see :func:`fit`).
     """
