@@ -75,7 +75,7 @@ def sklearn_fit_gp(t_rest, ln_wave, y, y_err) -> SklearnGP:
     X = np.column_stack([t_rest, ln_wave])
     if len(y) <= gp.MAX_FIT_POINTS:
         return SklearnGP(sklearn_gp(X, y, y_err))
-    keep = np.unique(np.linspace(0, len(y) - 1, gp.MAX_FIT_POINTS).round().astype(int))
+    keep = gp.search_points(len(y))
     kernel = sklearn_gp(X[keep], y[keep], y_err[keep]).kernel_
     return SklearnGP(sklearn_gp(X, y, y_err, optimize=False, kernel=kernel))
 

@@ -222,6 +222,12 @@ class Matern32GP:
         return mean, np.sqrt(np.maximum(np.exp(self.theta[0]) - np.einsum("ij,ij->j", v, v), 0.0))
 
 
+def search_points(n: int) -> np.ndarray:
+    """Indices of the :data:`MAX_FIT_POINTS` evenly spaced points of ``n`` that a long series' hyperparameters
+    are searched on (see :func:`fit_gp`)."""
+    return np.unique(np.linspace(0, n - 1, MAX_FIT_POINTS).round().astype(int))
+
+
 def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.ndarray) -> Matern32GP:
     """Fit the 2D GP to scaled fluxes; returns the fitted, conditioned :class:`Matern32GP`.
 
@@ -239,7 +245,7 @@ def fit_gp(t_rest: np.ndarray, ln_wave: np.ndarray, y: np.ndarray, y_err: np.nda
     X = np.column_stack([t_rest, ln_wave])
     if len(y) <= MAX_FIT_POINTS:
         return Matern32GP(X, y, y_err).fit()
-    keep = np.unique(np.linspace(0, len(y) - 1, MAX_FIT_POINTS).round().astype(int))
+    keep = search_points(len(y))
     theta = Matern32GP(X[keep], y[keep], y_err[keep]).fit().theta
     return Matern32GP(X, y, y_err).condition(theta)
 
