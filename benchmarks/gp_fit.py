@@ -66,6 +66,9 @@ class SklearnGP:
     def predict(self, X: np.ndarray, return_std: bool = False):
         return self.regressor.predict(X, return_std=return_std)
 
+    def fitted_mean(self) -> np.ndarray:
+        return self.regressor.predict(self.regressor.X_train_)
+
     def predict_grid(self, times: np.ndarray, ln_waves: np.ndarray) -> np.ndarray:
         return self.regressor.predict(gp.grid_inputs(times, ln_waves)).reshape(len(times), len(ln_waves))
 

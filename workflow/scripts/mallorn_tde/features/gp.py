@@ -212,6 +212,11 @@ class Matern32GP:
         d2_wave = np.subtract.outer(ln_waves, self.X[:, 1])[None, :, :] ** 2
         return self._cov(self.theta, d2_time, d2_wave)[0] @ self.alpha
 
+    def fitted_mean(self) -> np.ndarray:
+        """The posterior mean at the data's own inputs: K alpha = y - noise * alpha, as (K + noise) alpha = y,
+        without the n x n kernel that :meth:`predict` would build again."""
+        return self.y - self.noise * self.alpha
+
     def predict(self, X: np.ndarray, return_std: bool = False):
         """The posterior mean at ``X``, and its standard deviation if ``return_std``."""
         K_trans, _ = self._cov(self.theta, *(np.subtract.outer(X[:, k], self.X[:, k]) ** 2 for k in (0, 1)))
@@ -270,7 +275,7 @@ class ObjectGP:
         self.ln_wave = _LN_WAVE - np.log(self.zf)  # rest-frame wavelengths of the six bands
         self.scale = float(np.max(np.abs(f)))
         self.gp = fit_gp(self.t_rest, self.ln_wave[band], f / self.scale, e / self.scale)
-        resid = (f - self.scale * self.gp.predict(np.column_stack([self.t_rest, self.ln_wave[band]]))) / e
+        resid = (f - self.scale * self.gp.fitted_mean()) / e
         self.redchi2 = float(np.mean(resid**2))
 
         # The GP mean of every band on a grid over the observed span: used by the peak search and the widths.
@@ -301,7 +306,7 @@ class ObjectGP:
         i = int(np.argmax(self.curves[:, idx].sum(axis=1)))
         t = self.grid[i]
         fine = np.arange(t - GRID_STEP, t + GRID_STEP + PEAK_REFINE_STEP / 2, PEAK_REFINE_STEP)
-        return float(fine[int(np.argmax(self.mean_at(fine)[:, idx].sum(axis=1)))])
+        return float(fine[int(np.argmax(self.mean_at(fine, self.ln_wave[idx]).sum(axis=1)))])
 
     def to_mjd(self, t_rest: float) -> float:
         return self.t_ref + t_rest * self.zf
