@@ -67,6 +67,19 @@ wildcard_constraints:
     set="|".join(config["features"]["sets"]),
 
 
+# Which ready jobs get the cores first when there are more than cores (all others have priority 0): the
+# training side's per-split jobs and the model chain built on them (folds, selection, studies, fits, the
+# out-of-fold metrics) before the test side's per-split jobs, which only the prediction needs. The studies are
+# few, long and of uneven length; the test side's many short extraction jobs then fill a core whenever the
+# chain has fewer ready jobs than cores, instead of the last study running beside an idle core.
+MODEL_CHAIN_PRIORITY = 1
+
+
+def side_priority(wildcards):
+    """Priority of a per-split or per-side job: :data:`MODEL_CHAIN_PRIORITY` for the training side."""
+    return MODEL_CHAIN_PRIORITY if wildcards.side == "train" else 0
+
+
 def data_file(name):
     """A top-level file of the data set (train_log.csv, test_log.csv, sample_submission.csv)."""
     return f"{DATA_DIR}/{name}"

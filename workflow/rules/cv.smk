@@ -7,6 +7,7 @@ rule folds:
         "results/logs/folds.log",
     benchmark:
         "results/benchmarks/folds.tsv"
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -35,6 +36,7 @@ rule fit_predict_fold:
         "results/benchmarks/fit_predict_fold/{scope}.tsv"
     wildcard_constraints:
         scope=FOLD_SCOPE_PATTERN,
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -70,6 +72,7 @@ rule metrics:
         "results/logs/metrics.log",
     benchmark:
         "results/benchmarks/metrics.tsv"
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -17,6 +17,7 @@ rule ingest:
         "results/logs/ingest/{side}/{split}.log",
     benchmark:
         "results/benchmarks/ingest/{side}/{split}.tsv"
+    priority: side_priority
     conda:
         "../../envs/features.yaml"
     threads: 1

@@ -11,6 +11,7 @@ rule extract:
         "results/logs/extract/{set}/{side}/{split}.log",
     benchmark:
         "results/benchmarks/extract/{set}/{side}/{split}.tsv"
+    priority: side_priority
     conda:
         "../../envs/features.yaml"
     threads: 1
@@ -34,6 +35,7 @@ rule merge:
         "results/logs/merge/{side}.log",
     benchmark:
         "results/benchmarks/merge/{side}.tsv"
+    priority: side_priority
     conda:
         "../../envs/features.yaml"
     threads: 1

@@ -10,6 +10,7 @@ rule fit_final:
         "results/logs/fit_final.log",
     benchmark:
         "results/benchmarks/fit_final.tsv"
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -9,6 +9,7 @@ rule select_features:
         "results/logs/select_features/{scope}.log",
     benchmark:
         "results/benchmarks/select_features/{scope}.tsv"
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -13,6 +13,7 @@ rule tune:
         "results/logs/tune/{scope}.log",
     benchmark:
         "results/benchmarks/tune/{scope}.tsv"
+    priority: MODEL_CHAIN_PRIORITY
     conda:
         "../../envs/model.yaml"
     threads: 1
