@@ -18,6 +18,7 @@ import argparse
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,10 +169,13 @@ def link(run: Path, source: Path, parts: list[str]) -> None:
 
 
 def extraction_cpu(where: dict[str, Path], sets: list[str]) -> float:
+    """CPU seconds of the given sets on the training side: each extraction job computes every set of its cache
+    and logs each set's CPU time (``<set>: N objects x M features, S CPU s in this process``)."""
     total = 0.0
     for s in sets:
-        for path in (where[s] / "results/benchmarks/extract" / s / "train").glob("*.tsv"):
-            total += float(pd.read_csv(path, sep="\t")["cpu_time"].iloc[-1])
+        for path in (where[s] / "results/logs/extract/train").glob("*.log"):
+            found = re.findall(rf"INFO \S+: {s}: \d+ objects x \d+ features, ([\d.]+) CPU s", path.read_text())
+            total += float(found[-1])
     return total
 
 

@@ -203,7 +203,7 @@ def test_report_has_every_item(tiny_run):
     metrics = json.loads((tiny_run / "results" / "metrics.json").read_text())
     assert f"<b>{metrics['f1']:.3f}</b>" in metrics_page
     runtime_page = (results / "runtime.html").read_text()
-    for group in ("extract/gp/train", "tune", "predict", "simulate"):
+    for group in ("extract/train", "tune", "predict", "simulate"):
         assert f"<td>{group}</td>" in runtime_page
     assert "<td>plot_cv</td>" not in runtime_page
 

@@ -4,10 +4,7 @@ import json
 import subprocess
 
 import pandas as pd
-import yaml
 from workflow_helpers import REPO, SNAKEMAKE, TINY_CONFIG, copy_workflow, job_counts, snakemake
-
-DEFAULT_SETS = yaml.safe_load((REPO / "config.yaml").read_text())["features"]["sets"]
 
 
 def test_snakemake_lint_is_clean():
@@ -15,11 +12,10 @@ def test_snakemake_lint_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def expected_shape(n_splits, n_folds, n_sets=None):
-    n_sets = len(DEFAULT_SETS) if n_sets is None else n_sets
+def expected_shape(n_splits, n_folds):
     return {
         "ingest": 2 * n_splits,
-        "extract": 2 * n_splits * n_sets,
+        "extract": 2 * n_splits,
         "merge": 2,
         "folds": 1,
         "select_features": n_folds + 1,
@@ -40,7 +36,7 @@ def expected_shape(n_splits, n_folds, n_sets=None):
 
 
 def test_dry_run_default_shape(tmp_path):
-    """20 simulated splits: one ingest job per split and side, one extraction job per set, split and side."""
+    """20 simulated splits: one ingest and one extraction job per split and side."""
     workdir = copy_workflow(tmp_path)
     counts = job_counts(snakemake(workdir, "-n").stdout)
     assert counts == {"simulate": 1, **expected_shape(20, 5)}
@@ -85,7 +81,7 @@ def test_end_to_end_outputs(tiny_run):
     oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
     train_log = pd.read_csv(results / "simulated" / "train_log.csv")
     assert sorted(oof["object_id"]) == sorted(train_log["object_id"])  # every object predicted once
-    for name in ("ingest/train/split_01", "extract/physics/test/split_03", "tune/final", "metrics", "predict"):
+    for name in ("ingest/train/split_01", "extract/test/split_03", "tune/final", "metrics", "predict"):
         assert (results / "benchmarks" / f"{name}.tsv").is_file(), name
 
 
@@ -111,9 +107,8 @@ def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
     table.loc[row, "Flux"] = str(float(table.loc[row, "Flux"]) + 0.5)
     table.to_csv(lightcurve, index=False)
     counts = job_counts(snakemake(tiny_run, "-n").stdout)
-    # That split's ingest and extraction (one job per set), the test side's merge and the prediction, and the
-    # report's items that show test objects (candidates, lightcurves, the data summary, the runtime table); no
-    # training job.
-    n_sets = len(TINY_CONFIG["features"]["sets"])
+    # That split's ingest and extraction (every set in one job), the test side's merge and the prediction, and
+    # the report's items that show test objects (candidates, lightcurves, the data summary, the runtime table);
+    # no training job.
     report = {"candidates": 1, "plot_lightcurves": 1, "data_summary": 1, "runtime": 1}
-    assert counts == {"ingest": 1, "extract": n_sets, "merge": 1, "predict": 1, **report, "all": 1}
+    assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, **report, "all": 1}

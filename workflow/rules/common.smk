@@ -64,7 +64,6 @@ wildcard_constraints:
     split=SPLIT_PATTERN,
     side="|".join(SIDES),
     scope=SCOPE_PATTERN,
-    set="|".join(config["features"]["sets"]),
 
 
 # Which ready jobs get the cores first when there are more than cores (all others have priority 0): the
@@ -181,14 +180,15 @@ def split_features(wildcards):
     return expand(SET_FEATURES, set=config["features"]["sets"], side=wildcards.side, split=SPLITS)
 
 
-def extraction_settings(wildcards):
-    """What one set's extraction depends on: only tsfresh has settings, so editing them reruns tsfresh alone."""
-    return {"tsfresh": config["features"]["tsfresh"]} if wildcards.set == "tsfresh" else {}
+def extraction_settings():
+    """What the extraction depends on besides the code: the configured sets, and tsfresh's settings if it is one."""
+    sets = config["features"]["sets"]
+    return {"sets": sets, **({"tsfresh": config["features"]["tsfresh"]} if "tsfresh" in sets else {})}
 
 
-def extract_code(wildcards):
-    """Code of one set's extraction: the script, what it imports, and the set's own module (imported by name)."""
-    return code_digest("extract.py", f"mallorn_tde/features/{wildcards.set}.py")
+def extract_code():
+    """Code of the extraction: the script, what it imports, and each configured set's module (imported by name)."""
+    return code_digest("extract.py", *(f"mallorn_tde/features/{s}.py" for s in config["features"]["sets"]))
 
 
 def scope_folds(wildcards):

@@ -1,14 +1,27 @@
-"""Compute one feature set for one split and side."""
+"""Compute every configured feature set for one split and side, one table per set."""
+
+import time
 
 from mallorn_tde.features import extract_with_progress
 from mallorn_tde.io import read_table, write_table
 from mallorn_tde.logs import logged
 
 with logged(snakemake.log[0]) as log:
-    feature_set = snakemake.wildcards.set
+    settings = snakemake.params.settings
     lc = read_table(snakemake.input.lightcurves).reset_index()
     meta = read_table(snakemake.input.catalog)
-    tsfresh_settings = snakemake.params.settings.get("tsfresh", "minimal")
-    features = extract_with_progress(lc, meta, [feature_set], tsfresh_settings, snakemake.threads, log=log)
-    log.info("%s: %d objects x %d features", feature_set, *features.shape)
-    write_table(features, snakemake.output[0])
+    tables = {}
+    for feature_set in settings["sets"]:  # in the order of the outputs
+        started = time.process_time()
+        tables[feature_set] = extract_with_progress(
+            lc, meta, [feature_set], settings.get("tsfresh", "minimal"), snakemake.threads, log=log
+        )
+        log.info(
+            "%s: %d objects x %d features, %.2f CPU s in this process",
+            feature_set,
+            *tables[feature_set].shape,
+            time.process_time() - started,
+        )
+    # Every table is made before any is written, so a failing set leaves no other set's table behind.
+    for table, path in zip(tables.values(), snakemake.output, strict=True):
+        write_table(table, path)

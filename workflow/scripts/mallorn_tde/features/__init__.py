@@ -43,7 +43,8 @@ _NEEDS_DISTANCES = ("physics", "gp")
 def _block(name: str, p: Prepared, tsfresh_settings: str, jobs: int) -> pd.DataFrame:
     # Each set's module is imported by name, only when the set is computed: tsfresh's import alone takes
     # seconds, and the workflow's code tracking (mallorn_tde.sources) then counts a set's module as code of
-    # that set's extraction jobs only, so an edit of gp.py reruns the gp jobs and no other.
+    # the extraction only when the set is configured, so an edit of tsfresh.py reruns nothing while tsfresh
+    # is not among features.sets.
     module = importlib.import_module(f"{__name__}.{name}")
     if name == "tsfresh":
         return module.tsfresh_block(p, tsfresh_settings, jobs)
