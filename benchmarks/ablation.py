@@ -18,7 +18,6 @@ import argparse
 import copy
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,10 @@ import pandas as pd
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+
+from mallorn_tde.features import read_set_cpu  # noqa: E402
+
 # A cache is rebuilt when its inputs are newer, not when a rule's code changed: delete a cache folder to
 # recompute it after editing feature code.
 CACHE_TRIGGERS = ("--rerun-triggers", "mtime")
@@ -170,12 +173,14 @@ def link(run: Path, source: Path, parts: list[str]) -> None:
 
 def extraction_cpu(where: dict[str, Path], sets: list[str]) -> float:
     """CPU seconds of the given sets on the training side: each extraction job computes every set of its cache
-    and logs each set's CPU time (``<set>: N objects x M features, S CPU s in this process``)."""
+    and logs each set's CPU time (``mallorn_tde.features.SET_CPU_LINE``)."""
     total = 0.0
     for s in sets:
         for path in (where[s] / "results/logs/extract/train").glob("*.log"):
-            found = re.findall(rf"INFO \S+: {s}: \d+ objects x \d+ features, ([\d.]+) CPU s", path.read_text())
-            total += float(found[-1])
+            cpu = read_set_cpu(path, s)
+            if cpu is None:
+                raise SystemExit(f"{path}: no CPU line of set {s}")
+            total += cpu
     return total
 
 

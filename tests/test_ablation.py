@@ -7,6 +7,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from ablation import extraction_cpu  # noqa: E402
 
+from mallorn_tde.features import SET_CPU_LINE  # noqa: E402
+
 
 def extraction_log(cache: Path, side: str, split: str, cpu: dict[str, float]) -> None:
     """A log as workflow/scripts/extract.py writes it (mallorn_tde.logs' format): progress, then a line per set."""
@@ -16,7 +18,7 @@ def extraction_log(cache: Path, side: str, split: str, cpu: dict[str, float]) ->
     lines = []
     for name, seconds in cpu.items():
         lines.append(f"{stamp} {name}: 100/120 objects, 3 s elapsed, about 1 s to go")
-        lines.append(f"{stamp} {name}: 120 objects x 60 features, {seconds:.2f} CPU s in this process")
+        lines.append(f"{stamp} {SET_CPU_LINE % (name, 120, 60, seconds)}")
     lines.append(f"{stamp} job resources: 99.00 CPU s (user + system, this process and its children), peak RSS 1.0 MB")
     path.write_text("\n".join(lines) + "\n")
 

@@ -2,7 +2,7 @@
 
 import time
 
-from mallorn_tde.features import extract_with_progress
+from mallorn_tde.features import SET_CPU_LINE, extract_with_progress
 from mallorn_tde.io import read_table, write_table
 from mallorn_tde.logs import logged
 
@@ -16,12 +16,7 @@ with logged(snakemake.log[0]) as log:
         tables[feature_set] = extract_with_progress(
             lc, meta, [feature_set], settings.get("tsfresh", "minimal"), snakemake.threads, log=log
         )
-        log.info(
-            "%s: %d objects x %d features, %.2f CPU s in this process",
-            feature_set,
-            *tables[feature_set].shape,
-            time.process_time() - started,
-        )
+        log.info(SET_CPU_LINE, feature_set, *tables[feature_set].shape, time.process_time() - started)
     # Every table is made before any is written, so a failing set leaves no other set's table behind.
     for table, path in zip(tables.values(), snakemake.output, strict=True):
         write_table(table, path)

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,9 @@ PROGRESS_EVERY = 100
 META_COLUMNS = ("Z", "EBV", "Z_err", "split", "SpecType", "target")
 # Sets that need the catalogue's distances (absolute magnitudes, luminosities).
 _NEEDS_DISTANCES = ("physics", "gp")
+# The line an extraction job logs for each set it computed (workflow/scripts/extract.py): set, objects,
+# features, the set's CPU seconds. benchmarks/ablation.py reads it back with :func:`read_set_cpu`.
+SET_CPU_LINE = "%s: %d objects x %d features, %.2f CPU s in this process"
 
 
 def _block(name: str, p: Prepared, tsfresh_settings: str, jobs: int) -> pd.DataFrame:
@@ -110,6 +115,13 @@ def extract_with_progress(
             "%s: %d/%d objects, %.0f s elapsed, about %.0f s to go", "+".join(sets), done, len(meta), elapsed, left
         )
     return pd.concat(blocks, axis=0)
+
+
+def read_set_cpu(path, name: str) -> float | None:
+    """CPU seconds of set ``name`` from an extraction job's log (:data:`SET_CPU_LINE`), or None if it has none."""
+    pattern = rf": {re.escape(name)}: \d+ objects x \d+ features, ([0-9.]+) CPU s in this process$"
+    found = re.findall(pattern, Path(path).read_text(), flags=re.M)
+    return float(found[-1]) if found else None
 
 
 def merge_tables(meta: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
