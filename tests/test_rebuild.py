@@ -43,14 +43,12 @@ MODEL = (
 PREDICT = {"results/submission.csv", "results/test_probabilities.csv"}
 # Report items: those that read the test side's predictions, those that read the model, those that read the data.
 REPORT_PREDICT = {
-    f"results/report/{name}"
-    for name in ("candidates.html", "runtime.html")
-    + tuple(f"lightcurves_{kind}.png" for kind in ("candidates", "false_positives", "false_negatives"))
+    f"results/report/{name}" for name in ("candidates.html", "runtime.html", "lightcurves_candidates.png")
 }
 REPORT_MODEL = REPORT_PREDICT | {
     f"results/report/{name}"
     for name in ("precision_recall.png", "f1_threshold.png", "confusion_matrix.png", "scores_by_spectype.png")
-    + ("metrics.html", "feature_importance.png")
+    + ("metrics.html", "feature_importance.png", "lightcurves_false_positives.png", "lightcurves_false_negatives.png")
 }
 REPORT_DATA = {"results/report/data_summary.html", "results/report/data_summary.png"}
 # The model part after the folds and the feature selection: tuning, fits, metrics.

@@ -27,7 +27,8 @@ def expected_shape(n_splits, n_folds):
         "plot_cv": 1,
         "metrics_table": 1,
         "candidates": 1,
-        "plot_lightcurves": 1,
+        "plot_candidate_lightcurves": 1,
+        "plot_error_lightcurves": 1,
         "plot_importance": 1,
         "data_summary": 1,
         "runtime": 1,
@@ -110,5 +111,5 @@ def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
     # That split's ingest and extraction (every set in one job), the test side's merge and the prediction, and
     # the report's items that show test objects (candidates, lightcurves, the data summary, the runtime table);
     # no training job.
-    report = {"candidates": 1, "plot_lightcurves": 1, "data_summary": 1, "runtime": 1}
+    report = {"candidates": 1, "plot_candidate_lightcurves": 1, "data_summary": 1, "runtime": 1}
     assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, **report, "all": 1}

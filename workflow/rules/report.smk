@@ -111,14 +111,13 @@ rule candidates:
         "../scripts/candidates.py"
 
 
-rule plot_lightcurves:
+# The lightcurve figures are two jobs: the mistakes need only the cross-validation, so they are drawn while the
+# test side is still being extracted, and a test split's new data redraws only the candidates.
+rule plot_candidate_lightcurves:
     input:
         probabilities=rules.predict.output.probabilities,
-        oof=rules.metrics.output.oof,
-        train_catalog=expand(CATALOG, side="train", split=SPLITS),
-        test_catalog=expand(CATALOG, side="test", split=SPLITS),
-        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
-        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
+        catalog=expand(CATALOG, side="test", split=SPLITS),
+        lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
     output:
         candidates=report(
             "results/report/lightcurves_candidates.png",
@@ -127,6 +126,32 @@ rule plot_lightcurves:
             subcategory="Lightcurves",
             labels={"item": "Lightcurves of the top candidates"},
         ),
+    log:
+        "results/logs/plot_candidate_lightcurves.log",
+    benchmark:
+        "results/benchmarks/plot_candidate_lightcurves.tsv"
+    conda:
+        "../../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        lightcurves=config["report"],
+        # The GP's curves are drawn when the gp feature set is in use, as the fit its features came from.
+        model="gp" in config["features"]["sets"],
+        dpi=90,
+        code=code_digest("plot_lightcurves.py"),
+    script:
+        "../scripts/plot_lightcurves.py"
+
+
+rule plot_error_lightcurves:
+    input:
+        oof=rules.metrics.output.oof,
+        catalog=expand(CATALOG, side="train", split=SPLITS),
+        lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+    output:
         false_positives=report(
             "results/report/lightcurves_false_positives.png",
             caption="../report/lightcurves_errors.rst",
@@ -142,9 +167,9 @@ rule plot_lightcurves:
             labels={"item": "Lightcurves of false negatives"},
         ),
     log:
-        "results/logs/plot_lightcurves.log",
+        "results/logs/plot_error_lightcurves.log",
     benchmark:
-        "results/benchmarks/plot_lightcurves.tsv"
+        "results/benchmarks/plot_error_lightcurves.tsv"
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -153,7 +178,6 @@ rule plot_lightcurves:
         runtime=15,
     params:
         lightcurves=config["report"],
-        # The GP's curves are drawn when the gp feature set is in use, as the fit its features came from.
         model="gp" in config["features"]["sets"],
         dpi=90,
         code=code_digest("plot_lightcurves.py"),
