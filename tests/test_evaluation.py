@@ -101,3 +101,15 @@ def test_bootstrap_f1_interval_brackets_the_f1_and_narrows_with_more_objects():
     y4, pred4 = np.tile(y, 4), np.tile(pred, 4)
     low4, high4 = bootstrap_f1_interval(y4, pred4)
     assert high4 - low4 < 0.7 * (high - low)
+
+
+def test_bootstrap_f1_interval_is_the_bootstrap_of_objects():
+    """Drawing the four cells' counts is the same bootstrap as resampling the objects themselves."""
+    rng = np.random.default_rng(1)
+    y = (rng.random(800) < 0.1).astype(int)
+    pred = np.where(rng.random(800) < 0.8, y, 1 - y)
+    idx = rng.integers(0, len(y), size=(20000, len(y)))  # 20,000 resamples of the 800 objects
+    tp = (y[idx] & pred[idx]).sum(axis=1)
+    f1 = 2 * tp / (y[idx].sum(axis=1) + pred[idx].sum(axis=1))
+    expected = np.quantile(f1, [0.025, 0.975])
+    np.testing.assert_allclose(bootstrap_f1_interval(y, pred, n_boot=20000), expected, atol=0.005)

@@ -95,13 +95,19 @@ def classification_summary(y_true, y_pred, proba) -> dict:
 def bootstrap_f1_interval(
     y_true, y_pred, n_boot: int = 2000, seed: int = 0, level: float = 0.95
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of F1: objects resampled with replacement, predictions kept as they are."""
+    """Percentile bootstrap interval of F1: objects resampled with replacement, predictions kept as they are.
+
+    F1 depends on a resample only through its counts of true positives, false positives, false negatives and
+    true negatives, and resampling n objects with replacement draws those counts from the multinomial of n
+    trials over the four cells' shares; drawing the counts directly is the same bootstrap in O(n_boot) memory
+    instead of an n_boot x n index matrix (1.3 GB for 25,000 objects).
+    """
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(y_pred, dtype=int)
+    cells = np.array([np.sum(y & p), np.sum((1 - y) & p), np.sum(y & (1 - p)), np.sum((1 - y) & (1 - p))])
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(y), size=(n_boot, len(y)))
-    tp = (y[idx] & p[idx]).sum(axis=1)
-    denom = y[idx].sum(axis=1) + p[idx].sum(axis=1)
+    tp, fp, fn, _ = rng.multinomial(len(y), cells / len(y), size=n_boot).T
+    denom = 2 * tp + fp + fn  # (true TDEs) + (predicted TDEs)
     f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
     alpha = (1 - level) / 2
     return float(np.quantile(f1, alpha)), float(np.quantile(f1, 1 - alpha))
