@@ -46,3 +46,25 @@ def test_lightcurve_view_in_rest_frame_days_from_the_gp_peak():
     assert plain["t"][np.argmax(flux)] == 0.0
     too_few = P.lightcurve_view(lc.head(3), z, with_model=True)  # fewer points than the GP needs
     assert too_few["model"] is None
+
+
+def test_object_panels_follow_the_objects_and_name_them():
+    rng = np.random.default_rng(5)
+    t = np.sort(rng.uniform(60000, 60300, 40))
+    lightcurves = pd.DataFrame(
+        {
+            "object_id": np.repeat(["a", "b"], 20),
+            "mjd": t,
+            "flux": _bump(t, 60150.0),
+            "flux_err": 1.0,
+            "filter": np.tile(list("grizuy"), 7)[:40],
+        }
+    )
+    catalog = pd.DataFrame({"Z": [0.2, 0.0], "SpecType": ["AGN", "TDE"]}, index=pd.Index(["a", "b"], name="object_id"))
+    objects = pd.DataFrame({"object_id": ["b", "a"], "probability": [0.1, 0.95], "fold": [2, 4]})
+    panels = P.object_panels(objects, lightcurves, catalog, with_model=False, window=(-100, 200), out_of_fold=True)
+    assert [title.split(" ")[0] for _, title in panels] == ["b", "a"]
+    assert panels[0][1].startswith("b (TDE)\nout-of-fold") and "(fold 2), z 0.000" in panels[0][1]
+    assert len(panels[1][0]["t"]) == 20 and panels[1][0]["zf"] == 1.2  # a's own 20 observations, its redshift
+    test_side = P.object_panels(objects, lightcurves, catalog, with_model=False, window=(-100, 200), out_of_fold=False)
+    assert test_side[0][1].startswith("b\nP(TDE)") and "fold" not in test_side[0][1]

@@ -141,9 +141,9 @@ rule plot_candidate_lightcurves:
         # The GP's curves are drawn when the gp feature set is in use, as the fit its features came from.
         model="gp" in config["features"]["sets"],
         dpi=90,
-        code=code_digest("plot_lightcurves.py"),
+        code=code_digest("plot_candidate_lightcurves.py"),
     script:
-        "../scripts/plot_lightcurves.py"
+        "../scripts/plot_candidate_lightcurves.py"
 
 
 rule plot_error_lightcurves:
@@ -180,9 +180,9 @@ rule plot_error_lightcurves:
         lightcurves=config["report"],
         model="gp" in config["features"]["sets"],
         dpi=90,
-        code=code_digest("plot_lightcurves.py"),
+        code=code_digest("plot_error_lightcurves.py"),
     script:
-        "../scripts/plot_lightcurves.py"
+        "../scripts/plot_error_lightcurves.py"
 
 
 rule plot_importance:

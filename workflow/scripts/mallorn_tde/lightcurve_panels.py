@@ -8,11 +8,16 @@ The figures themselves are drawn by :func:`mallorn_tde.plots.lightcurves_figure`
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 from .constants import FILTERS
+from .pages import probability_text
+
+log = logging.getLogger(__name__)
 
 
 def top_test_objects(probabilities: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -81,3 +86,29 @@ def read_lightcurves(paths, ids) -> pd.DataFrame:
     parts = [pq.read_table(p, filters=[("object_id", "in", ids)]).to_pandas() for p in paths] if ids else []
     columns = ["object_id", "mjd", "flux", "flux_err", "filter"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def object_panels(
+    objects: pd.DataFrame, lightcurves: pd.DataFrame, catalog: pd.DataFrame, with_model: bool, window, out_of_fold: bool
+) -> list[tuple[dict, str]]:
+    """The (view, title) of each object in ``objects`` (object_id, probability; with fold when ``out_of_fold``),
+    in its order, for :func:`mallorn_tde.plots.lightcurves_figure`.
+
+    ``lightcurves``: the objects' observations (:func:`read_lightcurves`); ``catalog``: their catalogue rows by
+    object_id (Z; SpecType for training objects). Titles name the object, its probability and redshift; an
+    out-of-fold panel also names its SpecType and the outer fold that predicted it.
+    """
+    panels = []
+    for row in objects.itertuples(index=False):
+        meta = catalog.loc[row.object_id]
+        view = lightcurve_view(lightcurves[lightcurves["object_id"] == row.object_id], meta["Z"], with_model, window)
+        if out_of_fold:
+            title = (
+                f"{row.object_id} ({meta['SpecType']})\nout-of-fold P(TDE) {probability_text(row.probability)} "
+                f"(fold {row.fold}), z {meta['Z']:.3f}"
+            )
+        else:
+            title = f"{row.object_id}\nP(TDE) {probability_text(row.probability)}, z {meta['Z']:.3f}"
+        panels.append((view, title))
+        log.info("%s: %d observations, model %s", row.object_id, len(view["t"]), view["model"] is not None)
+    return panels
