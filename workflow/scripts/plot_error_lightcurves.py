@@ -7,7 +7,7 @@ from mallorn_tde.lightcurve_panels import object_panels, read_lightcurves, worst
 from mallorn_tde.logs import logged
 from mallorn_tde.plots import lightcurves_figure, save_figure
 
-with logged(snakemake.log[0]):
+with logged(snakemake.log[0]) as log:
     settings = snakemake.params.lightcurves
     window = tuple(settings["window"])
     false_positives, false_negatives = worst_errors(pd.read_csv(snakemake.input.oof), settings["errors"])
@@ -25,5 +25,6 @@ with logged(snakemake.log[0]):
     lightcurves = read_lightcurves(snakemake.input.lightcurves, ids)
     catalog = read_tables(snakemake.input.catalog)
     for name, (objects, title) in groups.items():
+        log.info("%s: %d objects", name, len(objects))  # object_panels logs each of them
         panels = object_panels(objects, lightcurves, catalog, snakemake.params.model, window, out_of_fold=True)
         save_figure(lightcurves_figure(panels, title, window), snakemake.output[name], snakemake.params.dpi)
