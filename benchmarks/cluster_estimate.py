@@ -42,10 +42,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks")]
 
-from speed import machine  # noqa: E402
 from summarize import collect  # noqa: E402
+from time_run import SNAKEMAKE, machine  # noqa: E402
 
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 
 # The per-job cost of a Slurm job, measured on the project's single-node Slurm (BENCHMARKS.md, "The built-in run
 # through Slurm, on the same machine", commit 3229e59): Slurm's elapsed time of the built-in run's 146 jobs
