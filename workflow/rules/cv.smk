@@ -56,7 +56,7 @@ rule fit_predict_fold:
 rule metrics:
     input:
         oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
-        selected=expand(SELECTED, scope=SCOPES),
+        selection=expand(SELECTION_COUNTS, scope=SCOPES),
         tuning=expand(TUNING, scope=FOLD_SCOPES),
     output:
         metrics=report(
