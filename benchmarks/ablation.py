@@ -64,6 +64,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "the default with tsfresh efficient on the peak series (selection picks among its columns)",
         {"features": {"tsfresh": "efficient"}},
     ),
+    "bagged-5": ("the default with 5 seed-bagged LightGBM models per fit", {"model": {"n_models": 5}}),
     "seed": ("the seed's method (config/seed.yaml)", SEED_METHOD),
 }
 

@@ -46,6 +46,7 @@ rule fit_predict_fold:
     params:
         seed=config["model"]["seed"],
         objective=config["model"]["objective"],
+        n_models=config["model"]["n_models"],
         code=code_digest("fit_predict_fold.py"),
     script:
         "../scripts/fit_predict_fold.py"

@@ -110,21 +110,50 @@ def fit(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, threads: in
     return lgb.train(lgb_params(params, seed, threads, n_classes), data, num_boost_round=int(params["num_boost_round"]))
 
 
-def predict(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training."""
-    proba = booster.predict(X[booster.feature_name()])
-    return proba[:, TDE_CLASS] if proba.ndim == 2 else proba
+def predict(model: lgb.Booster | list[lgb.Booster], X: pd.DataFrame) -> np.ndarray:
+    """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training.
+
+    ``model`` is one booster or a seed-bagged list of them (:func:`fit_models`), whose probabilities are averaged.
+    """
+    boosters = model if isinstance(model, list) else [model]
+    total = np.zeros(len(X))
+    for booster in boosters:
+        proba = booster.predict(X[booster.feature_name()])
+        total += proba[:, TDE_CLASS] if proba.ndim == 2 else proba
+    return total / len(boosters)
 
 
-def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
-    """Each feature's total gain and split count in the model, with its set, largest gain first."""
-    names = booster.feature_name()
+def fit_models(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, n_models: int, threads: int):
+    """``n_models`` LightGBM models of the same parameters, seeded ``seed``, ``seed + 1``, ...: each draws its
+    own row and feature samples (bagging_fraction, feature_fraction), and :func:`predict` averages them."""
+    return [fit(X, labels, params, seed + k, threads) for k in range(n_models)]
+
+
+# Written between the boosters of a seed-bagged model in one file (LightGBM's model text never contains it).
+_MODEL_SEPARATOR = "\n# mallorn-tde: next model\n"
+
+
+def save_models(models: list[lgb.Booster], path) -> None:
+    with open(path, "w") as handle:
+        handle.write(_MODEL_SEPARATOR.join(booster.model_to_string() for booster in models))
+
+
+def load_models(path) -> list[lgb.Booster]:
+    with open(path) as handle:
+        return [lgb.Booster(model_str=text) for text in handle.read().split(_MODEL_SEPARATOR)]
+
+
+def feature_importance(model: lgb.Booster | list[lgb.Booster]) -> pd.DataFrame:
+    """Each feature's total gain and split count in the model (summed over a seed-bagged model's boosters), with
+    its set, largest gain first."""
+    boosters = model if isinstance(model, list) else [model]
+    names = boosters[0].feature_name()
     table = pd.DataFrame(
         {
             "feature": names,
             "set": [n.split("__", 1)[0] if "__" in n else "catalog" for n in names],
-            "gain": booster.feature_importance("gain"),
-            "splits": booster.feature_importance("split"),
+            "gain": np.sum([b.feature_importance("gain") for b in boosters], axis=0),
+            "splits": np.sum([b.feature_importance("split") for b in boosters], axis=0),
         }
     )
     table["gain_fraction"] = table["gain"] / max(table["gain"].sum(), 1e-300)
