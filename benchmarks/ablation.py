@@ -65,6 +65,10 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         {"features": {"tsfresh": "efficient"}},
     ),
     "bagged-5": ("the default with 5 seed-bagged LightGBM models per fit", {"model": {"n_models": 5}}),
+    "lookalikes": (
+        "the default with SN IIn and SLSN as classes of their own (model.objective: lookalikes)",
+        {"model": {"objective": "lookalikes"}},
+    ),
     "seed": ("the seed's method (config/seed.yaml)", SEED_METHOD),
 }
 
