@@ -61,21 +61,21 @@ LOG_ID = Column(
     "object_id",
     "text",
     "not empty; unique in the file; not in the other log",
-    "error naming the repeated ids, or the ids in both logs (their labels would leak into the test side)",
+    "error naming the repeated ids, or the ids in both logs (a label would leak into the test side)",
 )
 LOG_Z_ERR = Column(
     "Z_err",
     "number",
-    "finite (empty for spectroscopic redshifts); not a model input",
+    "finite; not a model input",
     "text or inf: error",
     empty=ALLOWED,
 )
 LOG_EBV = Column(
     "EBV",
     "number",
-    "finite, >= 0 (Milky Way E(B-V), from a dust map that covers the sky)",
-    "error, on both sides: an object without EBV is a broken file, not zero dust; its fluxes cannot be "
-    "de-reddened, and leaving them as they are would make it look fainter and redder by an unknown amount",
+    "finite, >= 0 (Milky Way E(B-V), read off a dust map that covers the whole sky)",
+    "error on both sides: a missing EBV is a broken file, not zero dust; uncorrected fluxes would make the "
+    "object fainter and redder by an unknown amount",
     minimum=0.0,
 )
 LOG_SPLIT = Column(
@@ -94,8 +94,8 @@ TRAIN_LOG = (
         "Z",
         "number",
         "finite; >= 0 expected",
-        "empty, text or inf: error (a labelled object with a wrong distance teaches the model something "
-        "false); negative: kept with a warning, the features treat it as z = 0",
+        "empty, text or inf: error (a labelled object with a made-up distance teaches the model something "
+        "false); negative: kept with a warning, treated as z = 0",
     ),
     LOG_Z_ERR,
     LOG_EBV,
@@ -117,11 +117,10 @@ TEST_LOG = (
         "Z",
         "number",
         "finite; >= 0 expected (photometric)",
-        "empty or inf: the object is still classified, and ingest warns naming it: Z, its distance and the "
-        "features that need them (absolute magnitudes, blackbody radius and luminosity, rest-frame durations) "
-        "are empty, the others are computed without the (1 + z) correction, as for z = 0 (a photometric "
-        "redshift can be missing; one object without it must not block the others); text: error; negative: "
-        "kept with a warning, treated as z = 0",
+        "empty or inf: still classified, with a warning naming it: Z, its distance and the features that "
+        "need them (absolute magnitudes, blackbody radius and luminosity, rest-frame durations) are empty, the "
+        "others are computed without the 1 + z correction, as for z = 0; text: error; negative: kept with a "
+        "warning, treated as z = 0",
         empty=MISSING,
         nonfinite=MISSING,
     ),
@@ -136,9 +135,8 @@ SAMPLE_SUBMISSION_COLUMNS = (
     Column(
         "object_id",
         "text",
-        "every object of test_log.csv exactly once (the file is optional: without it the submission follows "
-        "the test log)",
-        "error naming the repeated ids; ids missing from it or not in the test log: error at the predict step",
+        "every object of test_log.csv once; fixes the submission's row order (without the file: the test log's order)",
+        "error naming the repeated ids; ids missing or not in the test log: error at the predict step",
     ),
     Column("prediction", "text", "anything; may be absent", "ignored", empty=ALLOWED, required=False),
 )
@@ -148,7 +146,7 @@ LIGHTCURVE_COLUMNS = (
         "object_id",
         "text",
         "not empty; an object of this split's log of the same side",
-        "error naming the objects (or counting the empty cells); a log object without rows: warning, its "
+        "error (an empty one is counted); a log object without rows, or only empty fluxes: warning, its "
         "features are empty and it is still classified",
     ),
     Column("Time (MJD)", "number", "finite", "error"),
@@ -166,12 +164,12 @@ LIGHTCURVE_COLUMNS = (
         "row",
         "once per file (one exposure, one flux)",
         "repeated with the same Flux and Flux_err: the repeats are dropped, warning counting them and naming "
-        "the objects; repeated with another Flux or Flux_err: error naming the objects (one exposure cannot "
-        "have two fluxes, and which one is right cannot be known)",
+        "the objects; with another Flux or Flux_err: error (one exposure cannot have two fluxes, and which "
+        "is right cannot be known)",
     ),
 )
 
-LIGHTCURVE_FILES = "split_XX/train_full_lightcurves.csv, split_XX/test_full_lightcurves.csv"
+LIGHTCURVE_FILES = "split_XX/{train,test}_full_lightcurves.csv"
 
 CONTRACT: dict[str, tuple[Column, ...]] = {
     "train_log.csv": TRAIN_LOG,
@@ -267,7 +265,7 @@ def _text(df: pd.DataFrame, c: Column, path) -> pd.Series:
         wrong = values.notna() & ~values.fillna("").str.fullmatch(c.pattern)
         if wrong.any():
             found = sorted(set(values[wrong]))[:3]
-            _fail(df, wrong, path, c.name, f"has value(s) {found} that do not match {c.pattern!r}")
+            _fail(df, wrong, path, c.name, f"has value(s) {found} that do not match '{c.pattern}'")
     return values
 
 
