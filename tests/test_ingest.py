@@ -320,7 +320,7 @@ def test_the_same_time_and_filter_with_another_flux_or_error_is_an_error(tmp_pat
 
 def test_an_object_with_only_empty_fluxes_is_a_warning(tmp_path):
     _, report = ingest(*write(tmp_path, lightcurve=LIGHTCURVE.replace("-1.0", "")), side="train", split="split_01")
-    assert any("dropped 2 row(s) with an empty 'Flux' from 2 object(s)" in w for w in report.warnings)
+    assert any("dropped 2 row(s) with an empty 'Flux' from 2 object(s): a_one, b_two" in w for w in report.warnings)
     assert any("no usable observation" in w and "b_two" in w for w in report.warnings)
 
 

@@ -154,7 +154,7 @@ LIGHTCURVE_COLUMNS = (
         "Flux",
         "number",
         "finite, any sign (microjansky, baseline-subtracted)",
-        "empty: row dropped, warning counting rows and objects; text or inf: error",
+        "empty: row dropped, warning counting the rows and naming the objects; text or inf: error",
         empty=DROP_ROW,
     ),
     Column("Flux_err", "number", "finite, > 0", "error (features weight by 1 / Flux_err)", minimum=0.0, strict=True),

@@ -18,8 +18,6 @@ from .constants import log_filename
 from .contract import LIGHTCURVE_FILES, InputError, check_columns, format_ids, read_csv
 from .dust import ebv_coefficients
 
-__all__ = ["InputError", "format_ids"]  # part of this module's interface, defined with the contract
-
 log = logging.getLogger(__name__)
 
 # The ingested table: one row per usable observation, dust-corrected, sorted by object and time.
@@ -108,9 +106,10 @@ def read_lightcurves(path, log_split: pd.DataFrame, report: IngestReport | None 
     )
     empty_flux = out["flux"].isna()
     if empty_flux.any():
+        objects = out.loc[empty_flux, "object_id"]
         report.warn(
             f"{path}: dropped {int(empty_flux.sum())} row(s) with an empty 'Flux' "
-            f"from {out.loc[empty_flux, 'object_id'].nunique()} object(s)"
+            f"from {objects.nunique()} object(s): {format_ids(objects)}"
         )
         out = out.loc[~empty_flux]
     out = drop_repeated_observations(out, path, report)
