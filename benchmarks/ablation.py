@@ -1,15 +1,17 @@
-"""Ablation of feature sets and model settings on one data folder: one results folder per configuration.
+"""Ablation of feature sets and model settings on one data folder, each over several outer-CV seeds.
 
-    python benchmarks/ablation.py --data ../shared/mallorn --runs ../runs [--only NAME ...] [--list]
+    python benchmarks/ablation.py --data ../shared/mallorn --runs ../runs [--only NAME ...] [--seeds 2 3 4] [--list]
 
 Every configuration is a set of overrides of the repository's config.yaml (see ``ABLATIONS``). The
-training side's features are extracted once into ``RUNS/cache`` (a tsfresh setting other than ``minimal``
-into ``RUNS/cache-<setting>``); each configuration then runs the workflow up to ``results/metrics.json``
-(nested cross-validation: selection, tuning and threshold inside each outer fold) in ``RUNS/<name>``, with the
-cached per-split feature tables linked in, so only the modelling is recomputed. Prints, and writes to
-``RUNS/ablation.md``,
-one row per configuration: pooled out-of-fold F1 with its bootstrap interval, per-fold mean +- sd, AP,
-the modelling wall time, and the extraction CPU time of the sets it uses (from Snakemake's benchmark files).
+training side's features are extracted once into ``RUNS/cache`` (a tsfresh setting or series other than
+``minimal`` on ``peak`` into ``RUNS/cache-<setting>-<series>``); each configuration then runs the workflow up to
+``results/metrics.json`` (nested cross-validation: selection, tuning and threshold inside each outer fold) once
+per outer-CV seed (``cv.seed``) in ``RUNS/<name>/cv<seed>``, with the cached per-split feature tables linked in,
+so only the modelling is recomputed. Every configuration is scored on the same outer folds: with ~24 TDEs per
+fold one run's F1 moves by +-0.05, so a decision rests on the mean over the seeds. Prints, and writes to
+``RUNS/ablation.md``, one row per configuration: mean ± sd over the seeds of the pooled out-of-fold F1 and of
+the AP, each seed's F1, the modelling wall time per seed, and the extraction CPU time of the sets it uses
+(from the extraction jobs' logs).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import argparse
 import copy
 import json
 import os
-import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -39,81 +41,36 @@ CACHE_TRIGGERS = ("--rerun-triggers", "mtime")
 # the modelling module are not tracked by Snakemake anyway: delete the run's folder to redo it).
 RUN_TRIGGERS = ("--rerun-triggers", "mtime", "params", "input")
 ALL_SETS = ["physics", "gp", "lightcurve", "tsfresh"]
+# The tsfresh extraction of the main cache; any other goes to a cache of its own.
+CACHE_TSFRESH = {"tsfresh": "minimal", "tsfresh_series": "peak"}
+# The outer-CV seeds every configuration is scored on (cv.seed; 2 is config.yaml's).
+SEEDS = (2, 3, 4)
 
-# The workflow before this comparison: binary model, every column through the FDR test.
-BINARY_ALL = {"model": {"objective": "binary"}, "selection": {"tested": "all"}}
-# Multiclass, with only the generic sets (tsfresh, lightcurve) through the FDR test.
-MULTI_GENERIC = {"model": {"objective": "multiclass"}, "selection": {"tested": "generic"}}
+# The seed's published method (config/seed.yaml): tsfresh efficient on the raw series, FDR 0.005 over all
+# columns, binary LightGBM, 50 trials.
+with open(REPO / "config" / "seed.yaml") as _handle:
+    SEED_METHOD = yaml.safe_load(_handle)
+NO_TSFRESH = {"features": {"sets": ["physics", "gp"]}}
 
 # name -> (what it tests, overrides of config.yaml)
 ABLATIONS: dict[str, tuple[str, dict]] = {
     "default": ("the default configuration (config.yaml as committed)", {}),
-    "physics": ("physics set alone, binary, FDR test", {"features": {"sets": ["physics"]}, **BINARY_ALL}),
-    "gp": ("gp set alone, binary, FDR test", {"features": {"sets": ["gp"]}, **BINARY_ALL}),
-    "lightcurve": ("lightcurve set alone, binary, FDR test", {"features": {"sets": ["lightcurve"]}, **BINARY_ALL}),
-    "tsfresh-minimal": (
-        "tsfresh (minimal) alone, binary, FDR test",
-        {"features": {"sets": ["tsfresh"], "tsfresh": "minimal"}, **BINARY_ALL},
+    "no-tsfresh": ("the default without tsfresh: physics + gp", NO_TSFRESH),
+    "tsfresh-raw": (
+        "the default with tsfresh minimal on the raw flux series instead of the peak series",
+        {"features": {"tsfresh_series": "raw"}},
     ),
-    "physics-gp": ("physics + gp, binary, FDR test", {"features": {"sets": ["physics", "gp"]}, **BINARY_ALL}),
-    "physics-gp-multi": (
-        "physics + gp, multiclass, FDR test on all",
-        {"features": {"sets": ["physics", "gp"]}, "model": {"objective": "multiclass"}, "selection": {"tested": "all"}},
+    "tsfresh-peak-efficient": (
+        "the default with tsfresh efficient on the peak series (selection picks among its columns)",
+        {"features": {"tsfresh": "efficient"}},
     ),
-    "physics-gp-multi-keep": (
-        "physics + gp, multiclass, every physics and gp feature kept (no FDR test)",
-        {
-            "features": {"sets": ["physics", "gp"]},
-            **MULTI_GENERIC,
-        },
+    "bagged-5": ("the default with 5 seed-bagged LightGBM models per fit", {"model": {"n_models": 5}}),
+    "lookalikes": (
+        "the default with SN IIn and SLSN as classes of their own (model.objective: lookalikes)",
+        {"model": {"objective": "lookalikes"}},
     ),
-    "physics-gp-multi-keep-photoz": (
-        "as physics-gp-multi-keep, trained on photometric-like redshifts (test side's error model)",
-        {
-            "features": {"sets": ["physics", "gp"]},
-            **MULTI_GENERIC,
-            "redshift": {"train": "photometric"},
-        },
-    ),
-    "physics-gp-lc-multi-generic": (
-        "physics + gp + lightcurve, multiclass, FDR test on lightcurve only",
-        {
-            "features": {"sets": ["physics", "gp", "lightcurve"]},
-            **MULTI_GENERIC,
-        },
-    ),
-    "physics-gp-tsmin-multi-generic": (
-        "physics + gp + tsfresh (minimal), multiclass, FDR test on tsfresh only",
-        {
-            "features": {"sets": ["physics", "gp", "tsfresh"], "tsfresh": "minimal"},
-            **MULTI_GENERIC,
-        },
-    ),
-    "all-minimal-multi-generic": (
-        "all four sets (tsfresh minimal), multiclass, FDR test on generic sets only",
-        {
-            "features": {"sets": ALL_SETS, "tsfresh": "minimal"},
-            **MULTI_GENERIC,
-        },
-    ),
-    "physics-gp-multi-keep-thr5": (
-        "physics + gp, multiclass, all kept, threshold from 5 repeated inner CVs (its Optuna studies reused)",
-        {
-            "features": {"sets": ["physics", "gp"]},
-            **MULTI_GENERIC,
-            "tuning": {"threshold_repeats": 5},
-        },
-    ),
-    "default-thr5": (
-        "the default configuration, threshold from 5 repeated inner CVs (its Optuna studies reused)",
-        {"tuning": {"threshold_repeats": 5}},
-    ),
+    "seed": ("the seed's method (config/seed.yaml)", SEED_METHOD),
 }
-
-
-# Runs whose Optuna studies are copied from another run before they start: they differ from it only in
-# what happens after the trials, so the trials are the same and need not run again.
-STUDIES_FROM = {"default-thr5": "default", "physics-gp-multi-keep-thr5": "physics-gp-multi-keep"}
 
 
 def merge(base: dict, overrides: dict) -> dict:
@@ -142,21 +99,22 @@ def write_config(directory: Path, config: dict) -> None:
 def ensure_cache(runs: Path, base: dict, data: Path, config: dict, cores: int) -> dict[str, Path]:
     """Extract the training side's features once; returns the folder that holds each set of ``config``.
 
-    ``RUNS/cache`` holds all four sets with tsfresh ``minimal`` from spectroscopic training redshifts;
-    photometric-like training redshifts get ``RUNS/cache-photometric``; another tsfresh setting gets its own
-    folder ``RUNS/cache[-photometric]-<setting>`` with tsfresh alone (the ingested tables linked).
+    ``RUNS/cache`` holds all four sets (tsfresh as :data:`CACHE_TSFRESH`) from spectroscopic training redshifts;
+    photometric-like training redshifts get ``RUNS/cache-photometric``; another tsfresh setting or series gets
+    its own folder ``RUNS/cache[-photometric]-<setting>-<series>`` with tsfresh alone (the ingested tables linked).
     """
-    sets, tsfresh, redshift = config["features"]["sets"], config["features"]["tsfresh"], config["redshift"]
+    features, redshift = config["features"], config["redshift"]
     cache = runs / ("cache" if redshift["train"] == "spectroscopic" else f"cache-{redshift['train']}")
     common = {"data_dir": str(data), "redshift": redshift}
     # the main cache holds every set; a photometric one only what the configuration uses (the GP is slow)
-    cached = ALL_SETS if redshift["train"] == "spectroscopic" else sets
-    write_config(cache, merge(base, {**common, "features": {"sets": cached, "tsfresh": "minimal"}}))
+    cached = ALL_SETS if redshift["train"] == "spectroscopic" else features["sets"]
+    write_config(cache, merge(base, {**common, "features": {"sets": cached, **CACHE_TSFRESH}}))
     snakemake(cache, ["results/features/train.parquet"], cores, *CACHE_TRIGGERS)
     where = {s: cache for s in cached}
-    if tsfresh != "minimal" and "tsfresh" in sets:
-        other = cache.with_name(f"{cache.name}-{tsfresh}")
-        write_config(other, merge(base, {**common, "features": {"sets": ["tsfresh"], "tsfresh": tsfresh}}))
+    tsfresh = {key: features[key] for key in CACHE_TSFRESH}
+    if tsfresh != CACHE_TSFRESH and "tsfresh" in features["sets"]:
+        other = cache.with_name(f"{cache.name}-{tsfresh['tsfresh']}-{tsfresh['tsfresh_series']}")
+        write_config(other, merge(base, {**common, "features": {"sets": ["tsfresh"], **tsfresh}}))
         link(other, cache, ["results/lightcurves", "results/catalog"])
         snakemake(other, ["results/features/train.parquet"], cores, *CACHE_TRIGGERS)
         where["tsfresh"] = other
@@ -193,12 +151,11 @@ def modelling_cpu(run: Path) -> float:
     return total
 
 
-def row(name: str, what: str, run: Path, where: dict[str, Path], sets: list[str], wall: float) -> dict:
+def seed_row(run: Path, wall: float) -> dict:
+    """One outer-CV seed's figures, from its metrics.json."""
     with open(run / "results/metrics.json") as handle:
         m = json.load(handle)
     return {
-        "name": name,
-        "what": what,
         "f1": m["f1"],
         "f1_ci": m.get("f1_bootstrap_95"),
         "fold_mean": m["f1_fold_mean"],
@@ -207,23 +164,42 @@ def row(name: str, what: str, run: Path, where: dict[str, Path], sets: list[str]
         "n_features": m["n_features"],
         "model_wall_s": wall,
         "model_cpu_s": modelling_cpu(run),
-        "extract_cpu_s_train": extraction_cpu(where, sets),
+    }
+
+
+def row(name: str, what: str, seeds: dict[str, dict], extract_cpu_s: float) -> dict:
+    """A configuration's row: mean and sd over its seeds of the pooled F1 and the AP, and each seed's figures."""
+
+    def spread(key: str) -> tuple[float, float]:
+        values = [r[key] for r in seeds.values()]
+        return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+    return {
+        "name": name,
+        "what": what,
+        "f1": spread("f1"),
+        "ap": spread("ap"),
+        "seeds": seeds,
+        "extract_cpu_s_train": extract_cpu_s,
     }
 
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| configuration | pooled OOF F1 [95% CI] | per fold mean ± sd | AP | features (final) | "
-        "modelling wall | modelling CPU | extraction CPU (train) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| configuration | pooled OOF F1, mean ± sd over seeds | AP, mean ± sd | F1 per outer-CV seed | "
+        "features kept (final) | modelling wall per seed | extraction CPU (train) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        ci = r["f1_ci"]
+        seeds = r["seeds"]
+        per_seed = ", ".join(f"{seeds[s]['f1']:.3f}" for s in sorted(seeds, key=int))
+        first = seeds[min(seeds, key=int)]
+        wall = statistics.fmean(x["model_wall_s"] for x in seeds.values())
         lines.append(
-            f"| `{r['name']}`: {r['what']} | {r['f1']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] | "
-            f"{r['fold_mean']:.3f} ± {r['fold_std']:.3f} | {r['ap']:.3f} | {r['n_features'].get('final', '')} | "
-            f"{r['model_wall_s'] / 60:.1f} min | {r['model_cpu_s'] / 60:.1f} min | "
-            f"{r['extract_cpu_s_train'] / 60:.1f} min |"
+            f"| `{r['name']}`: {r['what']} | {r['f1'][0]:.3f} ± {r['f1'][1]:.3f} | "
+            f"{r['ap'][0]:.3f} ± {r['ap'][1]:.3f} | "
+            f"{per_seed} (seeds {', '.join(sorted(seeds, key=int))}) | {first['n_features'].get('final', '')} | "
+            f"{wall / 60:.1f} min | {r['extract_cpu_s_train'] / 60:.1f} min |"
         )
     return "\n".join(lines)
 
@@ -233,6 +209,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True, help="data folder in the challenge layout")
     parser.add_argument("--runs", type=Path, required=True, help="folder for the caches and one folder per run")
     parser.add_argument("--only", nargs="*", help="configurations to run (default: all)")
+    parser.add_argument("--seeds", nargs="*", type=int, default=list(SEEDS), help="outer-CV seeds (cv.seed)")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--list", action="store_true", help="list the configurations and exit")
     args = parser.parse_args()
@@ -250,20 +227,17 @@ def main() -> None:
         config = merge(merge(base, overrides), {"data_dir": str(args.data.resolve())})
         sets = config["features"]["sets"]
         where = ensure_cache(runs, base, args.data.resolve(), config, args.cores)
-        run = runs / name
-        write_config(run, config)
-        link(run, where["physics"], ["results/lightcurves", "results/catalog"])
-        for s in sets:
-            link(run, where[s], [f"results/features/{s}"])
-        if name in STUDIES_FROM:
-            studies = run / "results/optuna"
-            studies.mkdir(parents=True, exist_ok=True)
-            for path in (runs / STUDIES_FROM[name] / "results/optuna").glob("fold_*.journal"):
-                if not (studies / path.name).exists():
-                    shutil.copy2(path, studies / path.name)
-        wall = snakemake(run, ["results/metrics.json"], args.cores, *RUN_TRIGGERS)
-        results[name] = row(name, what, run, where, sets, wall)
-        results_file.write_text(json.dumps(results, indent=2))
+        seeds = results.get(name, {}).get("seeds", {})
+        for seed in args.seeds:
+            run = runs / name / f"cv{seed}"
+            write_config(run, merge(config, {"cv": {"seed": seed}}))
+            link(run, where["physics"], ["results/lightcurves", "results/catalog"])
+            for s in sets:
+                link(run, where[s], [f"results/features/{s}"])
+            wall = snakemake(run, ["results/metrics.json"], args.cores, *RUN_TRIGGERS)
+            seeds[str(seed)] = seed_row(run, wall)
+            results[name] = row(name, what, seeds, extraction_cpu(where, sets))
+            results_file.write_text(json.dumps(results, indent=2))
         print(markdown([results[name]]).splitlines()[-1], flush=True)
     table = markdown([results[n] for n in ABLATIONS if n in results])
     (runs / "ablation.md").write_text(table + "\n")

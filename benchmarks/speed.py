@@ -252,7 +252,7 @@ def oof_metrics(oof: pd.DataFrame) -> dict:
     computation on it."""
     from mallorn_tde.evaluation import cv_metrics
 
-    metrics = cv_metrics(oof, n_features={}, thresholds={})
+    metrics = cv_metrics(oof, selection={}, thresholds={})
     return {key: metrics[key] for key in METRIC_KEYS}
 
 

@@ -59,4 +59,6 @@ def metrics(oof):
     from mallorn_tde.evaluation import cv_metrics
 
     thresholds = {f"fold_{k}": 0.5 for k in range(1, 5)}
-    return cv_metrics(oof, {**{f"fold_{k}": 10 for k in range(1, 5)}, "final": 12}, thresholds)
+    counts = {"columns": 14, "tested": 4, "kept": 2, "dropped": 2, "kept_untested": 8}
+    selection = {**{f"fold_{k}": counts for k in range(1, 5)}, "final": {**counts, "kept": 4, "dropped": 0}}
+    return cv_metrics(oof, selection, thresholds)

@@ -76,7 +76,13 @@ def test_metrics_pool_folds_and_report_spread():
             "prediction": [1, 0, 1, 0, 1, 0, 0, 1],
         }
     )
-    m = cv_metrics(oof, {"fold_1": 5, "fold_2": 6, "final": 7}, {"fold_1": 0.5, "fold_2": 0.5, "final": 0.0})
+    selection = {
+        scope: {"columns": 9, "tested": 4, "kept": kept, "dropped": 4 - kept, "kept_untested": 3}
+        for scope, kept in (("fold_1", 2), ("fold_2", 3), ("final", 4))
+    }
+    m = cv_metrics(oof, selection, {"fold_1": 0.5, "fold_2": 0.5, "final": 0.0})
+    assert m["n_features"] == {"fold_1": 5, "fold_2": 6, "final": 7}
+    assert m["selection"]["fold_2"] == selection["fold_2"]
     assert m["f1"] == pytest.approx(f1_score(oof["target"], oof["prediction"]))
     assert m["per_fold"]["fold_1"]["f1"] == pytest.approx(0.5)
     assert m["per_fold"]["fold_2"]["f1"] == pytest.approx(1.0)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from synthetic import problem
 
-from mallorn_tde.selection import feature_matrix, relevance_table, select, select_features
+from mallorn_tde.selection import feature_matrix, relevance_table, select, select_features, selection_counts
 
 
 def test_feature_matrix_drops_labels_and_bookkeeping():
@@ -73,3 +73,22 @@ def test_select_generic_keeps_physics_and_gp_and_caps_the_tested():
     assert "physics__noise0" not in everything
     capped, _ = select(X, y, {**settings, "max_features": 1})
     assert [c for c in capped if c.startswith("tsfresh__")] == ["tsfresh__g__signal"]
+
+
+def test_selection_counts_split_tested_into_kept_and_dropped():
+    columns = ["Z", "physics__a", "gp__b", "tsfresh__g__x", "tsfresh__g__y", "tsfresh__r__const"]
+    selected = ["Z", "physics__a", "gp__b", "tsfresh__g__x"]
+    assert selection_counts(columns, "generic", selected) == {
+        "columns": 6,
+        "tested": 3,
+        "kept": 1,
+        "dropped": 2,
+        "kept_untested": 3,
+    }
+    assert selection_counts(columns, "all", selected) == {
+        "columns": 6,
+        "tested": 6,
+        "kept": 4,
+        "dropped": 2,
+        "kept_untested": 0,
+    }

@@ -45,6 +45,7 @@ TRAIN_FEATURES = FEATURES.format(side="train")
 TEST_FEATURES = FEATURES.format(side="test")
 FOLD_TABLE = "results/cv/folds.tsv"
 SELECTED = "results/model/{scope}/selected_features.txt"
+SELECTION_COUNTS = "results/model/{scope}/selection.json"
 TUNING = "results/model/{scope}/tuning.json"
 
 RUN_LOCK = "results/.run.lock"
@@ -182,8 +183,9 @@ def split_features(wildcards):
 
 def extraction_settings():
     """What the extraction depends on besides the code: the configured sets, and tsfresh's settings if it is one."""
-    sets = config["features"]["sets"]
-    return {"sets": sets, **({"tsfresh": config["features"]["tsfresh"]} if "tsfresh" in sets else {})}
+    features = config["features"]
+    tsfresh = {key: features[key] for key in ("tsfresh", "tsfresh_series")} if "tsfresh" in features["sets"] else {}
+    return {"sets": features["sets"], **tsfresh}
 
 
 def extract_code():

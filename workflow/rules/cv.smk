@@ -46,6 +46,7 @@ rule fit_predict_fold:
     params:
         seed=config["model"]["seed"],
         objective=config["model"]["objective"],
+        n_models=config["model"]["n_models"],
         code=code_digest("fit_predict_fold.py"),
     script:
         "../scripts/fit_predict_fold.py"
@@ -56,7 +57,7 @@ rule fit_predict_fold:
 rule metrics:
     input:
         oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
-        selected=expand(SELECTED, scope=SCOPES),
+        selection=expand(SELECTION_COUNTS, scope=SCOPES),
         tuning=expand(TUNING, scope=FOLD_SCOPES),
     output:
         metrics=report(

@@ -20,6 +20,7 @@ rule fit_final:
     params:
         seed=config["model"]["seed"],
         objective=config["model"]["objective"],
+        n_models=config["model"]["n_models"],
         code=code_digest("fit_final.py"),
     script:
         "../scripts/fit_final.py"

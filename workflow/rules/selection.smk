@@ -5,6 +5,7 @@ rule select_features:
     output:
         selected=SELECTED,
         relevance="results/model/{scope}/relevance.tsv",
+        counts=SELECTION_COUNTS,
     log:
         "results/logs/select_features/{scope}.log",
     benchmark:

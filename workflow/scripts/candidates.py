@@ -1,10 +1,10 @@
 """The report's candidates table: test objects ranked by TDE probability, with what drives each score."""
 
-import lightgbm as lgb
 import pandas as pd
 
 from mallorn_tde.io import read_json, read_table
 from mallorn_tde.logs import logged
+from mallorn_tde.model import load_models
 from mallorn_tde.report import candidates_html, candidates_table, drivers_text, tde_contributions
 from mallorn_tde.selection import feature_matrix
 
@@ -13,12 +13,12 @@ with logged(snakemake.log[0]) as log:
     test = read_table(snakemake.input.features)
     probabilities = pd.read_csv(snakemake.input.probabilities)
     threshold = read_json(snakemake.input.threshold)["threshold"]
-    booster = lgb.Booster(model_file=snakemake.input.model)
+    models = load_models(snakemake.input.model)
     top_features = pd.read_csv(snakemake.input.importance)["feature"].head(settings["top_features"]).tolist()
     ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")["object_id"]
     n_rows = max(int((probabilities["probability"] >= threshold).sum()), settings["min_rows"])
     X = feature_matrix(test).loc[ranked.head(n_rows)]
-    drivers = drivers_text(tde_contributions(booster, X), X, settings["drivers"])
+    drivers = drivers_text(tde_contributions(models, X), X, settings["drivers"])
     table = candidates_table(probabilities, test, threshold, drivers, top_features, settings["min_rows"])
     with open(snakemake.output[0], "w") as handle:
         handle.write(candidates_html(table, threshold, len(probabilities), top_features))

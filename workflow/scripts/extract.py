@@ -14,7 +14,13 @@ with logged(snakemake.log[0]) as log:
     for feature_set in settings["sets"]:  # in the order of the outputs
         started = time.process_time()
         tables[feature_set] = extract_with_progress(
-            lc, meta, [feature_set], settings.get("tsfresh", "minimal"), snakemake.threads, log=log
+            lc,
+            meta,
+            [feature_set],
+            settings.get("tsfresh", "minimal"),
+            snakemake.threads,
+            log=log,
+            tsfresh_series=settings.get("tsfresh_series", "raw"),
         )
         log.info(SET_CPU_LINE, feature_set, *tables[feature_set].shape, time.process_time() - started)
     # Every table is made before any is written, so a failing set leaves no other set's table behind.

@@ -2,16 +2,22 @@
 
 from mallorn_tde.io import read_json, read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import class_labels, feature_importance, fit
+from mallorn_tde.model import class_labels, feature_importance, fit_models, save_models
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     train = read_table(snakemake.input.features)
     X = feature_matrix(train)[read_lines(snakemake.input.selected)]
     tuning = read_json(snakemake.input.tuning)
-    booster = fit(
-        X, class_labels(train, snakemake.params.objective), tuning["params"], snakemake.params.seed, snakemake.threads
+    labels = class_labels(train, snakemake.params.objective)
+    p = snakemake.params
+    models = fit_models(X, labels, tuning["params"], p.seed, p.n_models, snakemake.threads)
+    log.info(
+        "final model: %d objects, %d features, %d model(s) of %d trees",
+        len(X),
+        X.shape[1],
+        len(models),
+        models[0].num_trees(),
     )
-    log.info("final model: %d objects, %d features, %d trees", len(X), X.shape[1], booster.num_trees())
-    booster.save_model(snakemake.output.model)
-    feature_importance(booster).to_csv(snakemake.output.importance, index=False, float_format="%.6g")
+    save_models(models, snakemake.output.model)
+    feature_importance(models).to_csv(snakemake.output.importance, index=False, float_format="%.6g")

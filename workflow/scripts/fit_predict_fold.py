@@ -6,7 +6,7 @@ from mallorn_tde.constants import fold_number
 from mallorn_tde.evaluation import held_out_ids, training_ids
 from mallorn_tde.io import read_folds, read_json, read_lines, read_table
 from mallorn_tde.logs import logged
-from mallorn_tde.model import class_labels, fit, predict
+from mallorn_tde.model import class_labels, fit_models, predict
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
@@ -17,8 +17,10 @@ with logged(snakemake.log[0]) as log:
     X = feature_matrix(table)[read_lines(snakemake.input.selected)]
     train_ids, test_ids = training_ids(folds, scope), held_out_ids(folds, scope)
     labels = class_labels(table.loc[train_ids], snakemake.params.objective)
-    booster = fit(X.loc[train_ids], labels, tuning["params"], snakemake.params.seed, snakemake.threads)
-    proba = predict(booster, X.loc[test_ids])
+    models = fit_models(
+        X.loc[train_ids], labels, tuning["params"], snakemake.params.seed, snakemake.params.n_models, snakemake.threads
+    )
+    proba = predict(models, X.loc[test_ids])
     oof = pd.DataFrame(
         {
             "object_id": test_ids,

@@ -6,14 +6,14 @@ from pathlib import Path
 import pandas as pd
 
 from mallorn_tde.evaluation import cv_metrics
-from mallorn_tde.io import read_json, read_lines, write_json
+from mallorn_tde.io import read_json, write_json
 from mallorn_tde.logs import logged
 
 with logged(snakemake.log[0]) as log:
     oof = pd.concat([pd.read_csv(p) for p in snakemake.input.oof]).sort_values("object_id", kind="mergesort")
-    n_features = {Path(p).parent.name: len(read_lines(p)) for p in snakemake.input.selected}
+    selection = {Path(p).parent.name: read_json(p) for p in snakemake.input.selection}
     thresholds = {Path(p).parent.name: read_json(p)["threshold"] for p in snakemake.input.tuning}
-    metrics = cv_metrics(oof, n_features, thresholds)
+    metrics = cv_metrics(oof, selection, thresholds)
     log.info(
         "pooled out-of-fold F1 %.4f (fold mean %.4f +- %.4f)",
         metrics["f1"],

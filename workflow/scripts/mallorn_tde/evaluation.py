@@ -113,11 +113,12 @@ def bootstrap_f1_interval(
     return float(np.quantile(f1, alpha)), float(np.quantile(f1, 1 - alpha))
 
 
-def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[str, float]) -> dict:
+def cv_metrics(oof: pd.DataFrame, selection: dict[str, dict], thresholds: dict[str, float]) -> dict:
     """The content of metrics.json from the pooled out-of-fold predictions.
 
     ``oof`` has columns object_id, fold, target, probability, prediction (prediction made at the fold's
-    own inner threshold). ``n_features`` and ``thresholds`` are keyed by scope (fold_k and final).
+    own inner threshold). ``selection`` (each scope's :func:`mallorn_tde.selection.selection_counts`) and
+    ``thresholds`` are keyed by scope (fold_k and final).
     """
     pooled = classification_summary(oof["target"], oof["prediction"], oof["probability"])
     per_fold = {}
@@ -140,7 +141,8 @@ def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[s
         "fold_thresholds": {k: v for k, v in thresholds.items() if k != FINAL_SCOPE},
         "threshold": final_threshold,
         "f1_at_pooled_threshold": pooled_best_f1,
-        "n_features": n_features,
+        "n_features": {scope: counts["kept"] + counts["kept_untested"] for scope, counts in selection.items()},
+        "selection": selection,
         "n_objects": pooled["n_objects"],
         "n_tde": pooled["n_tde"],
         "n_predicted_tde": pooled["n_predicted_tde"],
@@ -167,6 +169,10 @@ def cv_metrics(oof: pd.DataFrame, n_features: dict[str, int], thresholds: dict[s
             "f1_at_pooled_threshold": "F1 of the pooled out-of-fold probabilities at that same pooled threshold. "
             "Optimistic, because the threshold was chosen on these very predictions; shown for comparison only.",
             "n_features": "Number of features kept by selection in each scope (fold_k and the final fit).",
+            "selection": "Per scope (fold_k on its training part, final on every training object): columns offered; "
+            "how many faced tsfresh's relevance test (selection.tested), how many of those were kept and dropped "
+            "(Benjamini-Yekutieli at selection.fdr_level; empty and constant columns dropped), and how many were "
+            "kept without the test.",
             "n_objects": "Training objects with an out-of-fold prediction.",
             "n_tde": "TDEs among them.",
             "n_predicted_tde": "Objects predicted as TDE out of fold.",

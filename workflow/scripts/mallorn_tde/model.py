@@ -1,9 +1,11 @@
 """Optuna tuning of LightGBM, fitting and prediction.
 
-Two objectives: ``binary`` (TDE or not, the TDE class weighted by ``scale_pos_weight``) and ``multiclass``
-(the coarse classes of :data:`CLASSES` from ``SpecType``, TDE rows weighted; the score is P(TDE)). Both
-are tuned, thresholded and evaluated on P(TDE) alone. Labels are the integer class of each row
-(:func:`class_labels`); the TDE class is 1 in both cases, so ``labels == 1`` is the TDE target.
+Three objectives: ``binary`` (TDE or not, the TDE class weighted by ``scale_pos_weight``), ``multiclass``
+(the coarse classes of :data:`CLASSES` from ``SpecType``, TDE rows weighted; the score is P(TDE)) and
+``lookalikes`` (the same, with the TDE look-alikes SN IIn and SLSN as classes of their own,
+:data:`LOOKALIKE_CLASSES`). All are tuned, thresholded and evaluated on P(TDE) alone. Labels are the integer
+class of each row (:func:`class_labels`); the TDE class is 1 in every case, so ``labels == 1`` is the TDE
+target.
 
 Everything here learns from the rows it is given and from nothing else, so a caller that passes only a
 fold's training part gets an honest held-out estimate.
@@ -25,11 +27,15 @@ from .evaluation import best_threshold
 
 log = logging.getLogger(__name__)
 
-OBJECTIVES = ("binary", "multiclass")
+OBJECTIVES = ("binary", "multiclass", "lookalikes")
 # Coarse classes of the multiclass objective. TDE is class 1 as in the binary target; every SpecType
 # that is not TDE, AGN or a type Ia supernova (SN II, SN Ibc, SLSN, ...) is "other".
 CLASSES = ("other", "TDE", "AGN", "SN Ia")
 TDE_CLASS = CLASSES.index("TDE")
+# The lookalikes objective: the supernovae most often mistaken for TDEs (slow, luminous, blue: SN IIn and
+# superluminous SLSN-I/II) split out of "other". The last class (AGN) is the most common, so every training
+# part has it, and the number of classes is the largest label + 1.
+LOOKALIKE_CLASSES = ("other", "TDE", "SN IIn", "SLSN", "SN Ia", "AGN")
 MAX_BIN = 31  # histogram bins per feature (see lgb_params)
 # Optuna's median pruning (see tune): no trial is stopped before this many have finished.
 PRUNE_AFTER_TRIALS = 5
@@ -42,13 +48,17 @@ def class_labels(table: pd.DataFrame, objective: str) -> pd.Series:
     if objective == "binary":
         return table["target"].astype(int)
     spec = table["SpecType"].astype(str)
-    labels = np.where(
-        spec == "TDE",
-        TDE_CLASS,
-        np.where(
-            spec == "AGN", CLASSES.index("AGN"), np.where(spec.str.startswith("SN Ia"), CLASSES.index("SN Ia"), 0)
-        ),
-    )
+    classes = CLASSES if objective == "multiclass" else LOOKALIKE_CLASSES
+    labels = np.zeros(len(spec), dtype=int)
+    for name, matches in (
+        ("TDE", spec == "TDE"),
+        ("AGN", spec == "AGN"),
+        ("SN Ia", spec.str.startswith("SN Ia")),
+        ("SN IIn", spec == "SN IIn"),
+        ("SLSN", spec.str.startswith("SLSN")),
+    ):
+        if name in classes:
+            labels[matches.to_numpy()] = classes.index(name)
     if not np.array_equal(labels == TDE_CLASS, table["target"].to_numpy(int) == 1):
         raise ValueError("SpecType and target disagree: target must be 1 exactly where SpecType is TDE")
     return pd.Series(labels, index=table.index, name="label")
@@ -102,29 +112,59 @@ def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
 
 
 def fit(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, threads: int) -> lgb.Booster:
-    """One LightGBM model on the given rows: binary for 0/1 labels, multiclass over :data:`CLASSES` otherwise."""
+    """One LightGBM model on the given rows: binary for 0/1 labels, multiclass over the labels' classes
+    (:data:`CLASSES` or :data:`LOOKALIKE_CLASSES`, whose last class every training part has) otherwise."""
     y = labels.astype(int).to_numpy()
-    n_classes = len(CLASSES) if _is_multiclass(y) else 2
+    n_classes = int(y.max()) + 1 if _is_multiclass(y) else 2
     weight = np.where(y == TDE_CLASS, float(params.get("tde_weight", 1.0)), 1.0) if n_classes > 2 else None
     data = lgb.Dataset(X, label=y, weight=weight, free_raw_data=True)
     return lgb.train(lgb_params(params, seed, threads, n_classes), data, num_boost_round=int(params["num_boost_round"]))
 
 
-def predict(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training."""
-    proba = booster.predict(X[booster.feature_name()])
-    return proba[:, TDE_CLASS] if proba.ndim == 2 else proba
+def predict(model: lgb.Booster | list[lgb.Booster], X: pd.DataFrame) -> np.ndarray:
+    """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training.
+
+    ``model`` is one booster or a seed-bagged list of them (:func:`fit_models`), whose probabilities are averaged.
+    """
+    boosters = model if isinstance(model, list) else [model]
+    total = np.zeros(len(X))
+    for booster in boosters:
+        proba = booster.predict(X[booster.feature_name()])
+        total += proba[:, TDE_CLASS] if proba.ndim == 2 else proba
+    return total / len(boosters)
 
 
-def feature_importance(booster: lgb.Booster) -> pd.DataFrame:
-    """Each feature's total gain and split count in the model, with its set, largest gain first."""
-    names = booster.feature_name()
+def fit_models(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, n_models: int, threads: int):
+    """``n_models`` LightGBM models of the same parameters, seeded ``seed``, ``seed + 1``, ...: each draws its
+    own row and feature samples (bagging_fraction, feature_fraction), and :func:`predict` averages them."""
+    return [fit(X, labels, params, seed + k, threads) for k in range(n_models)]
+
+
+# Written between the boosters of a seed-bagged model in one file (LightGBM's model text never contains it).
+_MODEL_SEPARATOR = "\n# mallorn-tde: next model\n"
+
+
+def save_models(models: list[lgb.Booster], path) -> None:
+    with open(path, "w") as handle:
+        handle.write(_MODEL_SEPARATOR.join(booster.model_to_string() for booster in models))
+
+
+def load_models(path) -> list[lgb.Booster]:
+    with open(path) as handle:
+        return [lgb.Booster(model_str=text) for text in handle.read().split(_MODEL_SEPARATOR)]
+
+
+def feature_importance(model: lgb.Booster | list[lgb.Booster]) -> pd.DataFrame:
+    """Each feature's total gain and split count in the model (summed over a seed-bagged model's boosters), with
+    its set, largest gain first."""
+    boosters = model if isinstance(model, list) else [model]
+    names = boosters[0].feature_name()
     table = pd.DataFrame(
         {
             "feature": names,
             "set": [n.split("__", 1)[0] if "__" in n else "catalog" for n in names],
-            "gain": booster.feature_importance("gain"),
-            "splits": booster.feature_importance("split"),
+            "gain": np.sum([b.feature_importance("gain") for b in boosters], axis=0),
+            "splits": np.sum([b.feature_importance("split") for b in boosters], axis=0),
         }
     )
     table["gain_fraction"] = table["gain"] / max(table["gain"].sum(), 1e-300)
@@ -268,7 +308,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "n_trials": n_trials,
         "pruned_trials": pruned,
         "study": name,
-        "model": "multiclass" if _is_multiclass(labels.to_numpy()) else "binary",
+        "model": f"multiclass ({int(labels.max()) + 1} classes)" if _is_multiclass(labels.to_numpy()) else "binary",
         "objective": f"F1 of P(TDE) at the best threshold of pooled {inner_folds}-fold inner cross-validated "
         f"probabilities; trials below the median of earlier ones after an inner fold were stopped there "
         f"(Optuna's MedianPruner, from the {PRUNE_AFTER_TRIALS + 1}th trial on)",

@@ -132,20 +132,25 @@ def metrics_html(metrics: dict) -> str:
 # Candidates
 
 
-def tde_contributions(booster, X: pd.DataFrame) -> pd.DataFrame:
+def tde_contributions(model, X: pd.DataFrame) -> pd.DataFrame:
     """Each feature's SHAP contribution (LightGBM ``pred_contrib``) to the TDE score of each row of ``X``.
 
     For a multiclass model, the contributions to the TDE class's raw score (its softmax logit); for a binary
-    model, to the log-odds. Columns are the model's features; the bias is left out.
+    model, to the log-odds; for a seed-bagged list of boosters, their mean (contributions add up, so the mean
+    explains the mean raw score). Columns are the model's features; the bias is left out.
     """
     from .model import TDE_CLASS
 
-    names = booster.feature_name()
-    contrib = np.asarray(booster.predict(X[names], pred_contrib=True))
+    boosters = model if isinstance(model, list) else [model]
+    names = boosters[0].feature_name()
     width = len(names) + 1
-    if booster.num_model_per_iteration() > 1:
-        contrib = contrib[:, TDE_CLASS * width : (TDE_CLASS + 1) * width]
-    return pd.DataFrame(contrib[:, :-1], index=X.index, columns=names)
+    total = np.zeros((len(X), len(names)))
+    for booster in boosters:
+        contrib = np.asarray(booster.predict(X[names], pred_contrib=True))
+        if booster.num_model_per_iteration() > 1:
+            contrib = contrib[:, TDE_CLASS * width : (TDE_CLASS + 1) * width]
+        total += contrib[:, :-1]
+    return pd.DataFrame(total / len(boosters), index=X.index, columns=names)
 
 
 def _short_value(v: float) -> str:

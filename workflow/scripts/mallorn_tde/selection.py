@@ -89,6 +89,27 @@ def is_generic(column: str) -> bool:
     return column.split("__", 1)[0] in GENERIC_SETS
 
 
+def tested_columns(columns, tested: str) -> list[str]:
+    """The columns that face the relevance test under ``selection.tested`` (``all`` or ``generic``)."""
+    if tested not in TESTED:
+        raise ValueError(f"selection.tested must be one of {TESTED}, got {tested!r}")
+    return [c for c in columns if tested == "all" or is_generic(c)]
+
+
+def selection_counts(columns, tested: str, selected) -> dict[str, int]:
+    """How a selection went: columns offered, how many faced the test, and of those how many were kept and
+    dropped (empty and constant columns count as dropped), and how many were kept without a test."""
+    faced = set(tested_columns(columns, tested))
+    kept = faced & set(selected)
+    return {
+        "columns": len(columns),
+        "tested": len(faced),
+        "kept": len(kept),
+        "dropped": len(faced) - len(kept),
+        "kept_untested": len(set(selected) - faced),
+    }
+
+
 def select(X: pd.DataFrame, y: pd.Series, settings: dict):
     """Selection as configured (``selection`` in config.yaml): which columns are tested, FDR level, bounds.
 
@@ -97,9 +118,7 @@ def select(X: pd.DataFrame, y: pd.Series, settings: dict):
     most that many of the tested columns that pass, those with the smallest p-values.
     Returns (selected column names in their original order, relevance table of the tested columns).
     """
-    if settings["tested"] not in TESTED:
-        raise ValueError(f"selection.tested must be one of {TESTED}, got {settings['tested']!r}")
-    tested = [c for c in X.columns if settings["tested"] == "all" or is_generic(c)]
+    tested = tested_columns(X.columns, settings["tested"])
     kept = [c for c in X.columns if c not in set(tested)]
     chosen, table = (
         select_features(X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0))

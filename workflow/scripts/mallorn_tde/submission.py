@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .constants import SAMPLE_SUBMISSION
+from .contract import InputError, check_columns, format_ids, read_csv
+
+
+def read_sample_submission(path) -> pd.Series:
+    """The object ids of a sample submission, in its order, checked as the data contract says."""
+    df = read_csv(path)
+    ids = check_columns(df, SAMPLE_SUBMISSION, path)["object_id"]
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        raise InputError(f"{path}: column 'object_id' has duplicated ids: {format_ids(ids[dup])}")
+    return ids
+
 
 def submission_table(proba: pd.Series, threshold: float, order: pd.Series | None = None):
     """(submission, probabilities) tables; ``order`` (object ids of sample_submission.csv) fixes the rows.
@@ -15,9 +28,10 @@ def submission_table(proba: pd.Series, threshold: float, order: pd.Series | None
         missing = pd.Index(order).difference(proba.index)
         extra = proba.index.difference(pd.Index(order))
         if len(missing) or len(extra):
-            raise ValueError(
-                f"sample_submission.csv and the test log disagree: {len(missing)} id(s) without a prediction "
-                f"{list(missing[:10])}, {len(extra)} predicted id(s) not in the sample {list(extra[:10])}"
+            raise InputError(
+                f"sample_submission.csv and the test log disagree in column 'object_id': {len(missing)} id(s) "
+                f"without a prediction {list(missing[:10])}, {len(extra)} predicted id(s) not in the sample "
+                f"{list(extra[:10])}"
             )
         proba = proba.reindex(pd.Index(order))
     probabilities = pd.DataFrame({"object_id": proba.index, "probability": proba.to_numpy()})

@@ -45,26 +45,32 @@ _NEEDS_DISTANCES = ("physics", "gp")
 SET_CPU_LINE = "%s: %d objects x %d features, %.2f CPU s in this process"
 
 
-def _block(name: str, p: Prepared, tsfresh_settings: str, jobs: int) -> pd.DataFrame:
+def _block(name: str, p: Prepared, tsfresh_settings: str, tsfresh_series: str, jobs: int) -> pd.DataFrame:
     # Each set's module is imported by name, only when the set is computed: tsfresh's import alone takes
     # seconds, and the workflow's code tracking (mallorn_tde.sources) then counts a set's module as code of
     # the extraction only when the set is configured, so an edit of tsfresh.py reruns nothing while tsfresh
     # is not among features.sets.
     module = importlib.import_module(f"{__name__}.{name}")
     if name == "tsfresh":
-        return module.tsfresh_block(p, tsfresh_settings, jobs)
+        return module.tsfresh_block(p, tsfresh_settings, jobs, tsfresh_series)
     if name == "lightcurve":
         return module.lightcurve_block(p, jobs)
     return getattr(module, f"{name}_block")(p)
 
 
 def extract_features(
-    lc: pd.DataFrame, meta: pd.DataFrame, sets: list[str], tsfresh_settings: str, n_jobs: int
+    lc: pd.DataFrame,
+    meta: pd.DataFrame,
+    sets: list[str],
+    tsfresh_settings: str,
+    n_jobs: int,
+    tsfresh_series: str = "raw",
 ) -> pd.DataFrame:
     """Feature matrix of one split and side: one float64 row per object of ``meta.index``.
 
     ``sets`` is any subset of :data:`SETS` (output blocks follow the order of :data:`SETS`);
-    ``tsfresh_settings`` one of :data:`.tsfresh.TSFRESH_SETTINGS`; ``n_jobs`` goes to tsfresh (1 -> no worker
+    ``tsfresh_settings`` one of :data:`.tsfresh.TSFRESH_SETTINGS` and ``tsfresh_series`` one of
+    :data:`.tsfresh.TSFRESH_SERIES`; ``n_jobs`` goes to tsfresh (1 -> no worker
     processes) and to light-curve's ``many``; a negative value means all CPUs.
     """
     unknown = set(sets) - set(SETS)
@@ -75,7 +81,7 @@ def extract_features(
         raise ValueError(f"meta lacks {missing}; add them with mallorn_tde.catalog.with_distances")
     jobs = n_jobs_of(n_jobs)
     p = Prepared(lc, meta)
-    blocks = [_block(name, p, tsfresh_settings, jobs) for name in SETS if name in sets]
+    blocks = [_block(name, p, tsfresh_settings, tsfresh_series, jobs) for name in SETS if name in sets]
     if blocks:
         values = np.concatenate([b.to_numpy(np.float64) for b in blocks], axis=1)
         names = [c for b in blocks for c in b.columns]
@@ -93,6 +99,7 @@ def extract_with_progress(
     n_jobs: int,
     every: int = PROGRESS_EVERY,
     log: logging.Logger | None = None,
+    tsfresh_series: str = "raw",
 ) -> pd.DataFrame:
     """:func:`extract_features` over chunks of ``every`` objects, logging the progress after each chunk.
 
@@ -102,13 +109,14 @@ def extract_with_progress(
     log = log or logging.getLogger(__name__)
     every = max(int(every), 1)
     if len(meta) <= every:
-        return extract_features(lc, meta, sets, tsfresh_settings, n_jobs)
+        return extract_features(lc, meta, sets, tsfresh_settings, n_jobs, tsfresh_series)
     object_ids = lc["object_id"].astype(str)
     started = time.monotonic()
     blocks = []
     for start in range(0, len(meta), every):
         part = meta.iloc[start : start + every]
-        blocks.append(extract_features(lc[object_ids.isin(part.index)], part, sets, tsfresh_settings, n_jobs))
+        part_lc = lc[object_ids.isin(part.index)]
+        blocks.append(extract_features(part_lc, part, sets, tsfresh_settings, n_jobs, tsfresh_series))
         done, elapsed = start + len(part), time.monotonic() - started
         left = elapsed / done * (len(meta) - done)
         log.info(

@@ -1,7 +1,15 @@
-"""The tsfresh feature set: tsfresh's calculators on the flux series of each filter (ordered by time).
+"""The tsfresh feature set: tsfresh's calculators on one series per filter (ordered by time).
 
 Columns ``tsfresh__{filter}__{calculator}...``; the calculators are tsfresh's ``minimal``, ``efficient``
-or ``comprehensive`` settings.
+or ``comprehensive`` settings. The series (:data:`TSFRESH_SERIES`, config.yaml's ``features.tsfresh_series``):
+
+- ``raw``: the de-extincted flux of each filter as observed, every observation (the seed's method). Its
+  statistics mostly encode distance (flux scale), cadence and season gaps.
+- ``peak``: the event's shape without its distance. Each object's flux divided by its peak flux (the
+  brightest g, r or i observation; any band when it has none of those), only the observations within
+  :data:`PEAK_WINDOW` rest-frame days of that peak's time. A maximum of 0.4 in u then says "blue", a median
+  of 0.5 over the window "slow decline", whatever the redshift. An object without a positive peak or without
+  a redshift has no series (NaN).
 """
 
 from __future__ import annotations
@@ -19,8 +27,12 @@ import pandas as pd
 from ..constants import FILTERS
 from .prepare import Prepared
 
-# config.yaml's features.tsfresh; the schema admits no other value, so nothing here checks it again.
+# config.yaml's features.tsfresh and features.tsfresh_series; the schema admits no other values, so nothing
+# here checks them again.
 TSFRESH_SETTINGS = ("minimal", "efficient", "comprehensive")
+TSFRESH_SERIES = ("raw", "peak")
+PEAK_BANDS = ("g", "r", "i")  # the brightest observation in these bands is the peak of the ``peak`` series
+PEAK_WINDOW = (-50.0, 200.0)  # rest-frame days from the peak that the ``peak`` series keeps
 
 
 def _tsfresh_parameters(settings: str):
@@ -89,10 +101,38 @@ def _tsfresh_suffixes(settings: str) -> tuple[str, ...]:
     return tuple(c.split("__", 1)[1] for c in cols)
 
 
-def tsfresh_block(p: Prepared, settings: str, n_jobs: int) -> pd.DataFrame:
+def peak_series(p: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ``peak`` series of every object: (object code, band code, rest-frame days from peak, flux / peak).
+
+    Rows keep :class:`Prepared`'s order (object, band, time), as tsfresh needs them sorted within a series.
+    """
+    n = len(p.t)
+    if not n:
+        return p.obj, p.band, p.t, p.f
+    in_peak_bands = np.isin(p.band, [FILTERS.index(b) for b in PEAK_BANDS])
+    # Per object: rows of the peak bands first, then the highest flux; the first row is the peak.
+    order = np.lexsort((-p.f, ~in_peak_bands, p.obj))
+    first = order[np.r_[True, p.obj[order][1:] != p.obj[order][:-1]]]
+    peak_time = np.full(p.n_obj, np.nan)
+    peak_flux = np.full(p.n_obj, np.nan)
+    peak_time[p.obj[first]] = p.t[first]
+    peak_flux[p.obj[first]] = p.f[first]
+    peak_flux[~(peak_flux > 0)] = np.nan
+    with np.errstate(invalid="ignore"):
+        days = (p.t - peak_time[p.obj]) / (1.0 + p.z[p.obj])
+        value = p.f / peak_flux[p.obj]
+    keep = (days >= PEAK_WINDOW[0]) & (days <= PEAK_WINDOW[1]) & np.isfinite(value)
+    return p.obj[keep], p.band[keep], days[keep], value[keep]
+
+
+def tsfresh_block(p: Prepared, settings: str, n_jobs: int, series: str = "raw") -> pd.DataFrame:
     suffixes = list(_tsfresh_suffixes(settings))
-    if len(p.t):
-        df = pd.DataFrame({"id": p.obj, "kind": np.asarray(FILTERS)[p.band], "value": p.f})
+    if series == "raw":
+        obj, band, value = p.obj, p.band, p.f
+    else:
+        obj, band, _, value = peak_series(p)
+    if len(value):
+        df = pd.DataFrame({"id": obj, "kind": np.asarray(FILTERS)[band], "value": value})
         res = _run_tsfresh(df, settings, n_jobs)
         extra = [c.split("__", 1)[1] for c in res.columns]
         suffixes += [s for s in dict.fromkeys(extra) if s not in set(suffixes)]
