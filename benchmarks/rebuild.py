@@ -7,7 +7,8 @@
 ``time`` checks that the run in RUN has nothing left to do, then, for the test side and then the train side,
 replaces ``LINKS/<split>/<side>_full_lightcurves.csv`` (a symlink) by a copy with one flux value changed
 (the source data is never written), runs ``snakemake --cores 2 --config data_dir=LINKS`` in RUN and prints
-the wall and CPU time and the jobs per rule of each rebuild, as a Markdown table for BENCHMARKS.md.
+the wall and CPU time, the mean 1-minute load meanwhile (above 2, other work shared the cores) and the jobs
+per rule of each rebuild, as a Markdown table for BENCHMARKS.md; each rebuild's log is RUN/rebuild-<side>.log.
 """
 
 from __future__ import annotations
@@ -63,14 +64,15 @@ def time_rebuilds(workdir: Path, links: Path, split: str) -> None:
     config = ("--config", f"data_dir={links.resolve()}")
     if plan(workdir, *config):
         raise SystemExit(f"{workdir}: the run is not finished (snakemake -n plans jobs); finish it first")
-    print("| change | wall time | CPU time | jobs |\n|---|---:|---:|---|")
+    print("| change | wall time | CPU time | mean load | jobs |\n|---|---:|---:|---:|---|")
     for side in ("test", "train"):
         edit_one_flux(links / split / f"{side}_full_lightcurves.csv")
         planned = plan(workdir, *config)
         timed = run_timed(snakemake_command(2, extra=config), workdir, workdir / f"rebuild-{side}.log")
         jobs = ", ".join(f"{rule} {n}" for rule, n in planned.items() if rule != "all")
         change = f"one flux value in {split}/{side}_full_lightcurves.csv"
-        print(f"| {change} | {timed['wall_s']:.0f} s | {timed['cpu_s']:.0f} s | {jobs} |", flush=True)
+        wall, cpu, load = timed["wall_s"], timed["cpu_s"], timed["load_mean"]
+        print(f"| {change} | {wall:.0f} s | {cpu:.0f} s | {load:.1f} | {jobs} |", flush=True)
 
 
 def main() -> None:
