@@ -27,6 +27,9 @@ rule extract:
         "../scripts/extract.py"
 
 
+# A run merges the training side only: the test side stays per split up to its probabilities (predict.smk), as a
+# merged test table would hold every test object's features in one job. `snakemake results/features/test.parquet`
+# still makes it, for a look by hand.
 rule merge:
     input:
         features=split_features,
