@@ -75,6 +75,26 @@ wildcard_constraints:
 MODEL_CHAIN_PRIORITY = 1
 
 
+# Job groups: on a cluster (groups are inactive in a local run), the jobs of one group that depend on each other
+# run as one cluster job, and --group-components N puts N such chains into one job (profiles/slurm sets them).
+# The executor's latency per job (about 40 s through the Slurm profile, BENCHMARKS.md) then counts once per
+# chain instead of once per job.
+# - train_split, test_split: one split's chain, ingest -> extract (-> predict on the test side). Two names, so that
+#   a job never holds a training split (which the model needs) with a test split (which needs the model).
+# - folds: the training side's merge and the fold table, back to back.
+# - model: each scope's select_features -> tune -> fit_predict_fold (fold_k) or fit_final (final).
+# - results: the out-of-fold metrics, the submission and the report's items, the last short jobs of a run.
+TEST_SPLIT_GROUP = "test_split"
+FOLDS_GROUP = "folds"
+MODEL_GROUP = "model"
+RESULTS_GROUP = "results"
+
+
+def split_group(wildcards):
+    """The group of a per-split job: train_split or test_split."""
+    return f"{wildcards.side}_split"
+
+
 def side_priority(wildcards):
     """Priority of a per-split or per-side job: :data:`MODEL_CHAIN_PRIORITY` for the training side."""
     return MODEL_CHAIN_PRIORITY if wildcards.side == "train" else 0

@@ -14,6 +14,8 @@ rule extract:
     benchmark:
         "results/benchmarks/extract/{side}/{split}.tsv"
     priority: side_priority
+    group:
+        split_group
     conda:
         "../../envs/features.yaml"
     threads: 1
@@ -41,6 +43,8 @@ rule merge:
     benchmark:
         "results/benchmarks/merge/{side}.tsv"
     priority: side_priority
+    group:
+        FOLDS_GROUP
     conda:
         "../../envs/features.yaml"
     threads: 1

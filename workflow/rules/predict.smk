@@ -11,6 +11,8 @@ rule fit_final:
     benchmark:
         "results/benchmarks/fit_final.tsv"
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        MODEL_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -42,6 +44,8 @@ rule predict:
         "results/logs/predict/{split}.log",
     benchmark:
         "results/benchmarks/predict/{split}.tsv"
+    group:
+        TEST_SPLIT_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -74,6 +78,8 @@ rule submission:
         "results/logs/submission.log",
     benchmark:
         "results/benchmarks/submission.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -39,6 +39,8 @@ rule plot_cv:
         "results/logs/plot_cv.log",
     benchmark:
         "results/benchmarks/plot_cv.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -67,6 +69,8 @@ rule metrics_table:
         "results/logs/metrics_table.log",
     benchmark:
         "results/benchmarks/metrics_table.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -100,6 +104,8 @@ rule candidates:
         "results/logs/candidates.log",
     benchmark:
         "results/benchmarks/candidates.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -132,6 +138,8 @@ rule plot_candidate_lightcurves:
         "results/logs/plot_candidate_lightcurves.log",
     benchmark:
         "results/benchmarks/plot_candidate_lightcurves.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -172,6 +180,8 @@ rule plot_error_lightcurves:
         "results/logs/plot_error_lightcurves.log",
     benchmark:
         "results/benchmarks/plot_error_lightcurves.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -202,6 +212,8 @@ rule plot_importance:
         "results/logs/plot_importance.log",
     benchmark:
         "results/benchmarks/plot_importance.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -241,6 +253,8 @@ rule data_summary:
         "results/logs/data_summary.log",
     benchmark:
         "results/benchmarks/data_summary.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -273,6 +287,8 @@ rule runtime:
         "results/logs/runtime.log",
     benchmark:
         "results/benchmarks/runtime.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
