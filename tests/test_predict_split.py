@@ -16,8 +16,8 @@ from mallorn_tde.predictions import (
     candidate_rows,
     files_by_split,
     gather_probabilities,
+    read_merged,
     split_probabilities,
-    split_table,
     without_redshift,
 )
 from mallorn_tde.submission import read_sample_submission, submission_table
@@ -41,7 +41,7 @@ def test_per_split_prediction_equals_one_prediction_over_the_gathered_table(tiny
     threshold = read_json(results / "model" / "final" / "threshold.json")["threshold"]
     order = read_sample_submission(results / "simulated" / "sample_submission.csv")
 
-    whole = split_probabilities(models, split_table(catalogs, features))
+    whole = split_probabilities(models, read_merged(catalogs, features))
     gathered = gather_probabilities(read_table(p) for p in sorted((results / "predictions").glob("*.parquet")))
     pd.testing.assert_series_equal(gathered, whole, check_exact=True)
     # The files the run wrote are those of the one prediction.
@@ -84,5 +84,5 @@ def test_candidate_rows_reads_only_the_wanted_objects_split_by_split(tmp_path):
     splits = files_by_split(catalogs, features)
     assert sorted(splits) == ["split_01", "split_02"] and len(splits["split_02"][1]) == 2
     rows = candidate_rows(splits, ["e", "a"])
-    whole = split_table(catalogs, features)
+    whole = read_merged(catalogs, features)
     pd.testing.assert_frame_equal(rows, whole.loc[["e", "a"]])

@@ -195,7 +195,8 @@ def test_new_test_split_reruns_only_its_jobs_and_the_gathering(run):
     before = {p: p.stat().st_mtime_ns for p in kept if p.is_file()}
     new_ids = add_test_split(run / "data", "split_04", "split_03")
     assert pending(run) == split_jobs("test", "split_04") | PREDICT | REPORT_PREDICT | REPORT_DATA
-    ran = job_counts(snakemake(run).stdout)
+    result = snakemake(run)
+    ran = job_counts(result.stdout + result.stderr)
     report = {"candidates": 1, "plot_candidate_lightcurves": 1, "data_summary": 1, "runtime": 1}
     assert ran == {"ingest": 1, "extract": 1, "predict": 1, "submission": 1, **report, "all": 1}
     assert all(path.stat().st_mtime_ns == mtime for path, mtime in before.items()), "an existing result was rewritten"

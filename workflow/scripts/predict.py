@@ -4,10 +4,10 @@ from mallorn_tde.contract import format_ids
 from mallorn_tde.io import write_table
 from mallorn_tde.logs import logged
 from mallorn_tde.model import load_models
-from mallorn_tde.predictions import split_probabilities, split_table, without_redshift
+from mallorn_tde.predictions import read_merged, split_probabilities, without_redshift
 
 with logged(snakemake.log[0]) as log:
-    table = split_table([snakemake.input.catalog], snakemake.input.features)
+    table = read_merged([snakemake.input.catalog], snakemake.input.features)
     proba = split_probabilities(load_models(snakemake.input.model), table)
     without_z = without_redshift(table)
     if len(without_z):

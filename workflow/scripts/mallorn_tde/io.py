@@ -32,18 +32,6 @@ def read_columns(path, columns) -> pd.DataFrame:
     return pq.read_table(path, columns=[index, *wanted]).to_pandas().set_index(index)
 
 
-def read_rows(path, ids) -> pd.DataFrame:
-    """The rows of ``ids`` (index values; any order, absent ones skipped) of a table written by :func:`write_table`.
-
-    Parquet's filter reads the rows, not the whole table: the report needs a few objects of every split.
-    """
-    index = pq.read_schema(path).names[0]
-    table = pq.read_table(path, filters=[(index, "in", [str(i) for i in ids])]) if len(ids) else None
-    if table is None:
-        table = pq.read_table(path).slice(0, 0)
-    return table.to_pandas().set_index(index)
-
-
 def read_tables(paths) -> pd.DataFrame:
     """Several tables of the same columns (say the per-split catalogues of one side), one after the other."""
     return pd.concat([read_table(path) for path in paths])

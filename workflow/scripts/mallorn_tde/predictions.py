@@ -1,6 +1,6 @@
 """The test side per split: each split's merged table and probabilities, and the gathering of the splits' results.
 
-One job per test split predicts from that split's tables alone (:func:`split_table`, :func:`split_probabilities`);
+One job per test split predicts from that split's tables alone (:func:`read_merged`, :func:`split_probabilities`);
 the submission, the probabilities table and the report's candidates are gathered from the per-split
 probabilities (:func:`gather_probabilities`) and the candidates' own rows (:func:`candidate_rows`). No job holds
 the features of the whole test side. A LightGBM prediction of a row depends on that row alone, so the gathered
@@ -12,18 +12,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .contract import InputError, format_ids
 from .features import merge_tables
-from .io import read_rows, read_table, read_tables
+from .io import read_table, read_tables
 from .model import predict
 from .selection import feature_matrix
 
 
-def split_table(catalogs, features) -> pd.DataFrame:
-    """The merged table (:func:`~mallorn_tde.features.merge_tables`) of the given per-split catalogues and per-set
-    feature tables: one split's for a prediction job, every split's for the training side's merge."""
+def read_merged(catalogs, features) -> pd.DataFrame:
+    """:func:`~mallorn_tde.features.merge_tables` of the given per-split catalogues and per-set feature tables
+    (files), as the training side's merge job makes it (workflow/scripts/merge.py): one test split's for its
+    prediction job, or every test split's for a check by hand."""
     return merge_tables(read_tables(catalogs), {path: read_table(path) for path in features})
+
+
+def read_rows(path, ids) -> pd.DataFrame:
+    """The rows of ``ids`` (index values; any order, absent ones skipped) of a table written by
+    :func:`mallorn_tde.io.write_table`: parquet's filter reads those rows, not the whole table."""
+    index = pq.read_schema(path).names[0]
+    if not len(ids):
+        return pq.read_table(path).slice(0, 0).to_pandas().set_index(index)
+    return pq.read_table(path, filters=[(index, "in", [str(i) for i in ids])]).to_pandas().set_index(index)
 
 
 def split_probabilities(models, table: pd.DataFrame) -> pd.Series:
