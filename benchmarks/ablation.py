@@ -21,9 +21,7 @@ import copy
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +29,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+
+from time_run import run_timed, snakemake_command  # noqa: E402
 
 from mallorn_tde.features import read_set_cpu  # noqa: E402
 
@@ -81,13 +81,10 @@ def merge(base: dict, overrides: dict) -> dict:
 
 
 def snakemake(directory: Path, targets: list[str], cores: int, *extra: str) -> float:
-    """Run the workflow in ``directory``; returns the wall time in seconds."""
-    cmd = [sys.executable, "-m", "snakemake", *targets, "--cores", str(cores), "-s", str(REPO / "Snakefile"), *extra]
-    cmd += ["--directory", str(directory), "--quiet", "progress"]
-    start = time.perf_counter()
-    with open(directory / "snakemake.log", "a") as log:
-        subprocess.run(cmd, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-    return time.perf_counter() - start
+    """Run the workflow in ``directory`` with benchmarks/time_run.py's runner (its output appended to
+    ``directory/snakemake.log``); returns the wall time in seconds."""
+    args = [*targets, "-s", str(REPO / "Snakefile"), *extra, "--directory", str(directory), "--quiet", "progress"]
+    return run_timed(snakemake_command(cores, extra=args), REPO, directory / "snakemake.log", append=True)["wall_s"]
 
 
 def write_config(directory: Path, config: dict) -> None:

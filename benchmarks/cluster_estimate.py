@@ -42,18 +42,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks")]
 
-from speed import machine  # noqa: E402
 from summarize import collect  # noqa: E402
+from time_run import SNAKEMAKE, machine  # noqa: E402
 
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-
-# The per-job cost of a Slurm job, measured on the project's single-node Slurm (BENCHMARKS.md, "The built-in run
-# through Slurm, on the same machine", commit 3229e59): Slurm's elapsed time of the built-in run's 146 jobs
+# The per-job cost of a Slurm job, measured on the project's single-node Slurm (BENCHMARKS.md, "The built-in run",
+# "Through Slurm, on the same machine", commit 3229e59): Slurm's elapsed time of the built-in run's 146 jobs
 # minus the work inside them (their benchmark files), 8.8 s per job, the start-up of the job's two Snakemake
 # processes on a busy 2-core machine.
 SLURM_OVERHEAD_S = 8.8
 OVERHEAD_SOURCE = (
-    "the per-job cost measured on the project's single-node Slurm (BENCHMARKS.md, \"The built-in run through "
+    'the per-job cost measured on the project\'s single-node Slurm (BENCHMARKS.md, "The built-in run", "Through '
     "Slurm, on the same machine\"): Slurm's elapsed time of 146 jobs minus the work inside them, 8.8 s per job, "
     "the start-up of each job's two Snakemake processes on a busy 2-core machine. It leaves out the executor's "
     "status polling (the wall time there grew by 9.7 s per job) and any queue wait on a shared cluster"

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "tests")]
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests")]
 
+from time_run import run_timed, snakemake_command  # noqa: E402
 from workflow_helpers import job_counts  # noqa: E402
-
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 
 
 def link(source: Path, links: Path) -> None:
@@ -54,33 +51,26 @@ def edit_one_flux(path: Path) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
-def children_cpu() -> float:
-    """User + system CPU seconds of this process's finished children (Snakemake and every job it ran)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([SNAKEMAKE, "--cores", "2", *args], cwd=workdir, capture_output=True, text=True)
+def plan(workdir: Path, *args: str) -> dict[str, int]:
+    """The jobs per rule that ``snakemake -n`` plans in ``workdir``."""
+    result = subprocess.run(snakemake_command(2, extra=("-n", *args)), cwd=workdir, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SystemExit(f"snakemake {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result
+        raise SystemExit(f"snakemake -n {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return job_counts(result.stdout)
 
 
 def time_rebuilds(workdir: Path, links: Path, split: str) -> None:
     config = ("--config", f"data_dir={links.resolve()}")
-    if job_counts(run(workdir, "-n", *config).stdout):
+    if plan(workdir, *config):
         raise SystemExit(f"{workdir}: the run is not finished (snakemake -n plans jobs); finish it first")
     print("| change | wall time | CPU time | jobs |\n|---|---:|---:|---|")
     for side in ("test", "train"):
         edit_one_flux(links / split / f"{side}_full_lightcurves.csv")
-        planned = job_counts(run(workdir, "-n", *config).stdout)
-        start, cpu_start = time.monotonic(), children_cpu()
-        run(workdir, *config)
-        wall, cpu = time.monotonic() - start, children_cpu() - cpu_start
+        planned = plan(workdir, *config)
+        timed = run_timed(snakemake_command(2, extra=config), workdir, workdir / f"rebuild-{side}.log")
         jobs = ", ".join(f"{rule} {n}" for rule, n in planned.items() if rule != "all")
         change = f"one flux value in {split}/{side}_full_lightcurves.csv"
-        print(f"| {change} | {wall:.0f} s | {cpu:.0f} s | {jobs} |", flush=True)
+        print(f"| {change} | {timed['wall_s']:.0f} s | {timed['cpu_s']:.0f} s | {jobs} |", flush=True)
 
 
 def main() -> None:

@@ -39,12 +39,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
 import resource
 import shlex
-import subprocess
 import sys
 import time
 import warnings
@@ -56,6 +53,8 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "tests"), str(REPO / "workflow" / "scripts")]
+
+from time_run import SAMPLE_SECONDS, commit, machine, run_timed, time_workflow  # noqa: E402
 
 from mallorn_tde.constants import SIDES, SPLIT_PATTERN, lightcurve_filename, log_filename  # noqa: E402
 
@@ -91,8 +90,6 @@ LGBM_PARAMS = {
 NUM_BOOST_ROUND = 300
 SEED = 0
 INNER_FOLDS = 3
-SAMPLE_SECONDS = 0.5
-GNU_TIME = "/usr/bin/time"
 
 
 # ---------------------------------------------------------------- the reference's pure parts
@@ -359,111 +356,10 @@ def run_oof(data: Path, out: Path, folds_path: Path, cores: int) -> None:
     (out / "oof.json").write_text(json.dumps(result, indent=2))
 
 
-# ---------------------------------------------------------------- timing from outside
-
-
-def run_timed(command: list[str], cwd: Path, log_path: Path) -> dict:
-    """Run ``command`` to its end: wall, CPU of the process tree, peak RSS (largest process; tree, sampled)."""
-    import psutil
-
-    rss_file = log_path.with_suffix(".maxrss")
-    gnu_time = Path(GNU_TIME).exists()
-    timed = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *command] if gnu_time else command
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.monotonic()
-    tree_peak, loads = 0, []
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(timed, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-        root = psutil.Process(proc.pid)
-        while True:
-            total = 0
-            try:
-                for p in [root, *root.children(recursive=True)]:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-            except psutil.Error:
-                pass
-            tree_peak = max(tree_peak, total)
-            loads.append(os.getloadavg()[0])
-            try:
-                proc.wait(timeout=SAMPLE_SECONDS)  # returns as soon as the command ends
-                break
-            except subprocess.TimeoutExpired:
-                continue
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{shlex.join(command)} failed ({proc.returncode}); see {log_path}")
-    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
-    result = {
-        "timed_command": shlex.join(command),
-        "wall_s": wall,
-        "cpu_s": user + system,
-        "user_s": user,
-        "system_s": system,
-        "tree_peak_rss_mb_sampled": tree_peak / 2**20,
-        # The run's own processes count too: a mean well above the cores it uses means others shared the machine.
-        "load_mean": float(np.mean(loads)) if loads else None,
-    }
-    if gnu_time:
-        result["peak_rss_mb"] = int(rss_file.read_text().split()[-1]) / 1024  # GNU time: kB, largest process
-    return result
-
-
-def machine() -> dict:
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    match = re.search(r"MemTotal:\s+(\d+) kB", meminfo)
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
-    return {
-        "cores": os.cpu_count(),
-        "memory_gib": int(match.group(1)) / 2**20 if match else None,
-        "cpu": model.group(1).strip() if model else platform.processor() or platform.machine(),
-        "python": platform.python_version(),
-    }
-
-
-def commit() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return "unknown"
-    return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
-
-
 def workflow_half(data: Path, workdir: Path, cores: int) -> dict:
-    from summarize import collect, per_rule
-    from workflow_helpers import copy_workflow
-
-    run = workdir / "workflow"
-    if run.exists():
-        raise SystemExit(f"{run} exists: the workflow half starts from a clean copy; remove it first")
-    copy_workflow(run)
-    snakemake = str(Path(sys.executable).parent / "snakemake")
-    print(f"workflow: snakemake --cores {cores} in {run} (log: {run / 'run.log'})", flush=True)
-    timing = run_timed([snakemake, "--cores", str(cores), "--config", f"data_dir={data}"], run, run / "run.log")
-    metrics = json.loads((run / "results" / "metrics.json").read_text())
-    jobs = collect(run / "results")
-    table = per_rule(jobs)
-    return {
-        **timing,
-        "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "metrics": {key: metrics[key] for key in METRIC_KEYS},
-        "n_jobs": len(jobs),
-        "jobs_cpu_s": float(jobs["cpu_s"].sum()),
-        "jobs_max_peak_rss_mb": float(jobs["max_rss_mb"].max()),
-        "per_rule": [{"rule": rule, **{k: float(v) for k, v in row.items()}} for rule, row in table.iterrows()],
-    }
+    run = time_workflow(workdir / "workflow", ["--config", f"data_dir={data}"], cores=cores)
+    metrics = json.loads((workdir / "workflow" / "results" / "metrics.json").read_text())
+    return {**run, "metrics": {key: metrics[key] for key in METRIC_KEYS}}
 
 
 def reference_half(data: Path, workdir: Path, cores: int) -> dict:
