@@ -25,8 +25,8 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
-        rules.predict.output.submission,
-        rules.predict.output.probabilities,
+        rules.submission.output.submission,
+        rules.submission.output.probabilities,
         rules.metrics.output.metrics,
         rules.plot_cv.output,
         rules.metrics_table.output,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from workflow_helpers import copy_workflow, snakemake
+from workflow_helpers import copy_workflow, job_counts, snakemake
 
 SETS = ("tsfresh", "physics")  # tsfresh has a setting; physics is the set whose code the code cases edit
 CONFIG = {
@@ -32,7 +32,7 @@ SCOPES = ("fold_1", "fold_2", "fold_3", "final")
 SCRIPTS = Path("workflow/scripts")
 PACKAGE = SCRIPTS / "mallorn_tde"
 
-SELECTION = ("selected_features.txt", "relevance.tsv")
+SELECTION = ("selected_features.txt", "relevance.tsv", "selection.json")
 # Outputs of the model part (everything after the training side's merge), and of the test side's tail.
 MODEL = (
     {"results/cv/folds.tsv", "results/metrics.json", "results/cv/oof_probabilities.csv"}
@@ -40,7 +40,16 @@ MODEL = (
     | {f"results/cv/fold_{k}/oof.csv" for k in (1, 2, 3)}
     | {"results/model/final/model.txt", "results/model/final/importance.csv", "results/model/final/threshold.json"}
 )
+# The gathering of the test side's per-split probabilities, and those probabilities (one prediction job per split).
 PREDICT = {"results/submission.csv", "results/test_probabilities.csv"}
+
+
+def predictions(*splits: str) -> set[str]:
+    return {f"results/predictions/{split}.parquet" for split in splits}
+
+
+# A new model predicts every test split again.
+NEW_MODEL = PREDICT | predictions(*SPLITS)
 # Report items: those that read the test side's predictions, those that read the model, those that read the data.
 REPORT_PREDICT = {
     f"results/report/{name}" for name in ("candidates.html", "runtime.html", "lightcurves_candidates.png")
@@ -56,10 +65,13 @@ AFTER_SELECTION = MODEL - {"results/cv/folds.tsv"} - {f"results/model/{s}/{name}
 
 
 def split_jobs(side: str, split: str, sets=SETS) -> set[str]:
-    """Outputs of one split's ingest job (its catalogue and its lightcurves) and extraction jobs."""
-    return {f"results/catalog/{side}/{split}.parquet", f"results/lightcurves/{side}/{split}.parquet"} | {
-        f"results/features/{s}/{side}/{split}.parquet" for s in sets
-    }
+    """Outputs of one split's ingest job (its catalogue and its lightcurves) and extraction jobs, and on the test
+    side its prediction job."""
+    return (
+        {f"results/catalog/{side}/{split}.parquet", f"results/lightcurves/{side}/{split}.parquet"}
+        | {f"results/features/{s}/{side}/{split}.parquet" for s in sets}
+        | (predictions(split) if side == "test" else set())
+    )
 
 
 def merged(side: str) -> set[str]:
@@ -110,21 +122,21 @@ def append_comment(path: Path) -> None:
 
 def test_test_side_lightcurve_edit_rebuilds_its_split_and_the_prediction(run):
     edit_csv(run / "data" / "split_02" / "test_full_lightcurves.csv", add_to_flux)
-    assert pending(run) == split_jobs("test", "split_02") | merged("test") | PREDICT | REPORT_PREDICT | REPORT_DATA
+    assert pending(run) == split_jobs("test", "split_02") | PREDICT | REPORT_PREDICT | REPORT_DATA
 
 
 def test_train_side_lightcurve_edit_rebuilds_its_split_and_the_model(run):
     edit_csv(run / "data" / "split_01" / "train_full_lightcurves.csv", add_to_flux)
-    expected = split_jobs("train", "split_01") | merged("train") | MODEL | PREDICT
+    expected = split_jobs("train", "split_01") | merged("train") | MODEL | NEW_MODEL
     assert pending(run) == expected | REPORT_MODEL | REPORT_DATA
 
 
 def test_executed_rebuild_leaves_other_splits_untouched(run):
-    kept = sorted((run / "results" / "features").rglob("*.parquet")) + sorted((run / "results" / "model").rglob("*"))
+    kept = [p for name in ("features", "model", "predictions") for p in sorted((run / "results" / name).rglob("*"))]
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in kept if p.is_file()}
     edit_csv(run / "data" / "split_03" / "test_full_lightcurves.csv", add_to_flux)
     snakemake(run)
-    rebuilt = {run / p for p in split_jobs("test", "split_03") | merged("test")}
+    rebuilt = {run / p for p in split_jobs("test", "split_03")}
     for path, (data, mtime) in before.items():
         if path not in rebuilt:
             assert (path.read_bytes(), path.stat().st_mtime_ns) == (data, mtime), f"{path} was rewritten"
@@ -156,7 +168,41 @@ def test_new_split_folder_adds_its_jobs(run):
 
         edit_csv(data / f"{side}_log.csv", add_rows)
     expected = {f for side in ("train", "test") for f in split_jobs(side, "split_04")}
-    assert pending(run) == expected | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
+    assert pending(run) == expected | merged("train") | MODEL | NEW_MODEL | REPORT_MODEL | REPORT_DATA
+
+
+def add_test_split(data: Path, split: str, like: str) -> list[str]:
+    """A new test-only split folder (a survey's new objects): a copy of split ``like``'s test objects under new
+    ids, in its folder, the test log and the sample submission. Returns the new ids."""
+    (data / split).mkdir()
+    lightcurves = pd.read_csv(data / like / "test_full_lightcurves.csv", dtype=str, keep_default_na=False)
+    lightcurves["object_id"] += "_new"
+    lightcurves.to_csv(data / split / "test_full_lightcurves.csv", index=False)
+    log = pd.read_csv(data / "test_log.csv", dtype=str, keep_default_na=False)
+    rows = log.loc[log["split"] == like].assign(split=split)
+    rows["object_id"] += "_new"
+    pd.concat([log, rows]).to_csv(data / "test_log.csv", index=False)
+    sample = pd.read_csv(data / "sample_submission.csv", dtype=str)
+    added = pd.DataFrame({"object_id": rows["object_id"], "prediction": "0"})
+    pd.concat([sample, added]).to_csv(data / "sample_submission.csv", index=False)
+    return rows["object_id"].tolist()
+
+
+def test_new_test_split_reruns_only_its_jobs_and_the_gathering(run):
+    """Acceptance 5 of issue 24: new test objects in a folder of their own cost their split's ingest, extraction
+    and prediction and the gathering jobs (submission, the report's test-side items), nothing of the model."""
+    kept = [p for name in ("features", "model", "predictions") for p in sorted((run / "results" / name).rglob("*"))]
+    before = {p: p.stat().st_mtime_ns for p in kept if p.is_file()}
+    new_ids = add_test_split(run / "data", "split_04", "split_03")
+    assert pending(run) == split_jobs("test", "split_04") | PREDICT | REPORT_PREDICT | REPORT_DATA
+    result = snakemake(run)
+    ran = job_counts(result.stdout + result.stderr)
+    report = {"candidates": 1, "plot_candidate_lightcurves": 1, "data_summary": 1, "runtime": 1}
+    assert ran == {"ingest": 1, "extract": 1, "predict": 1, "submission": 1, **report, "all": 1}
+    assert all(path.stat().st_mtime_ns == mtime for path, mtime in before.items()), "an existing result was rewritten"
+    submission = pd.read_csv(run / "results" / "submission.csv")
+    assert submission["object_id"].tolist()[-len(new_ids) :] == new_ids
+    assert pending(run) == set()
 
 
 def test_removed_split_folder_reruns_the_merges_without_it(run):
@@ -164,7 +210,8 @@ def test_removed_split_folder_reruns_the_merges_without_it(run):
     shutil.rmtree(data / "split_02")
     for side in ("train", "test"):
         edit_csv(data / f"{side}_log.csv", lambda log: log.loc[log["split"] != "split_02"])
-    assert pending(run) == merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
+    expected = merged("train") | MODEL | PREDICT | predictions("split_01", "split_03")
+    assert pending(run) == expected | REPORT_MODEL | REPORT_DATA
 
 
 def change_redshift(split):
@@ -179,13 +226,12 @@ def change_redshift(split):
 def test_training_redshift_edit_rebuilds_that_objects_split_and_the_model(run):
     edit_csv(run / "data" / "train_log.csv", change_redshift("split_02"))
     expected = split_jobs("train", "split_02") | merged("train")
-    assert pending(run) == expected | MODEL | PREDICT | REPORT_MODEL | REPORT_DATA
+    assert pending(run) == expected | MODEL | NEW_MODEL | REPORT_MODEL | REPORT_DATA
 
 
 def test_test_redshift_edit_never_refits_the_model(run):
     edit_csv(run / "data" / "test_log.csv", change_redshift("split_01"))
-    expected = split_jobs("test", "split_01") | merged("test")
-    assert pending(run) == expected | PREDICT | REPORT_PREDICT | REPORT_DATA
+    assert pending(run) == split_jobs("test", "split_01") | PREDICT | REPORT_PREDICT | REPORT_DATA
 
 
 def set_config(run: Path, section: str, key: str, value) -> None:
@@ -197,7 +243,7 @@ def set_config(run: Path, section: str, key: str, value) -> None:
 
 def test_model_setting_reruns_no_extraction(run):
     set_config(run, "tuning", "n_trials", 3)
-    assert pending(run) == AFTER_SELECTION | PREDICT | REPORT_MODEL
+    assert pending(run) == AFTER_SELECTION | NEW_MODEL | REPORT_MODEL
 
 
 # One extraction job per split and side computes every set (workflow/rules/features.smk says why): a setting or
@@ -209,23 +255,23 @@ EXTRACTION = {
 
 def test_feature_setting_reruns_the_extraction_not_the_ingest(run):
     set_config(run, "features", "tsfresh", "efficient")
-    assert pending(run) == EXTRACTION | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL
+    assert pending(run) == EXTRACTION | merged("train") | MODEL | NEW_MODEL | REPORT_MODEL
 
 
 def test_edit_of_a_feature_sets_module_reruns_the_extraction_not_the_ingest(run):
     append_comment(run / PACKAGE / "features" / "physics.py")
-    assert pending(run) == EXTRACTION | merged("train") | merged("test") | MODEL | PREDICT | REPORT_MODEL
+    assert pending(run) == EXTRACTION | merged("train") | MODEL | NEW_MODEL | REPORT_MODEL
 
 
 def test_edit_of_a_module_shared_by_the_feature_sets_reruns_them_all(run):
     append_comment(run / PACKAGE / "features" / "prepare.py")
-    assert EXTRACTION | merged("train") | merged("test") <= pending(run)
+    assert EXTRACTION | merged("train") <= pending(run)
 
 
 def test_edit_of_the_model_module_reruns_the_model_and_the_report_only(run):
     append_comment(run / PACKAGE / "model.py")
     # The report's module imports the model's (feature importance, SHAP drivers of the candidates).
-    assert pending(run) == AFTER_SELECTION | PREDICT | REPORT_MODEL | REPORT_DATA
+    assert pending(run) == AFTER_SELECTION | NEW_MODEL | REPORT_MODEL | REPORT_DATA
 
 
 # (features/gp.py is code of the report's lightcurve figures, which draw the GP, even when gp is not a set.)

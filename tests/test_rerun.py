@@ -15,7 +15,7 @@ RESULT_FILES = (
     "results/cv/folds.tsv",
     "results/model/final/model.txt",
     "results/features/train.parquet",
-    "results/features/test.parquet",
+    "results/predictions/split_02.parquet",
 )
 
 

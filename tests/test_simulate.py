@@ -250,3 +250,28 @@ def test_speed(medium):
         f"(~{medium['seconds'] * 10000 / n:.0f} s per 10,000 objects on this machine)"
     )
     assert medium["summary"]["rows"] == len(medium["lc"])
+
+
+def test_a_split_larger_than_a_chunk_is_written_chunk_by_chunk(small, tmp_path, monkeypatch):
+    """A split of more than CHUNK objects (issue 24: a survey-scale test side) is drawn and written in pieces: one
+    header, every object of the log once with its rows together, the same files again for the same seed."""
+    from mallorn_tde.simulate import writer
+
+    monkeypatch.setattr(writer, "CHUNK", 3)
+    chunked = tmp_path / "chunked"
+    simulate_dataset(chunked, **SMALL)
+    path = chunked / split_name(2) / lightcurve_filename("test")
+    text = path.read_text()
+    assert text.count("object_id,") == 1
+    lc = pd.read_csv(path)
+    test_log = pd.read_csv(chunked / "test_log.csv")
+    ids = lc["object_id"]
+    assert set(ids) == set(test_log.loc[test_log["split"] == split_name(2), "object_id"])
+    assert ids.ne(ids.shift()).sum() == ids.nunique() == SMALL["test_per_split"]  # each object's rows together
+    # The same objects as unchunked (ids, classes and redshifts are drawn before the lightcurves).
+    out, _ = small
+    unchunked = pd.read_csv(out / "test_log.csv")
+    assert sorted(test_log["object_id"]) == sorted(unchunked["object_id"])
+    again = tmp_path / "again"
+    simulate_dataset(again, **SMALL)
+    assert (again / split_name(2) / lightcurve_filename("test")).read_bytes() == path.read_bytes()

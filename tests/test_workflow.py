@@ -16,14 +16,15 @@ def expected_shape(n_splits, n_folds):
     return {
         "ingest": 2 * n_splits,
         "extract": 2 * n_splits,
-        "merge": 2,
+        "merge": 1,
         "folds": 1,
         "select_features": n_folds + 1,
         "tune": n_folds + 1,
         "fit_predict_fold": n_folds,
         "metrics": 1,
         "fit_final": 1,
-        "predict": 1,
+        "predict": n_splits,
+        "submission": 1,
         "plot_cv": 1,
         "metrics_table": 1,
         "candidates": 1,
@@ -82,7 +83,14 @@ def test_end_to_end_outputs(tiny_run):
     oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
     train_log = pd.read_csv(results / "simulated" / "train_log.csv")
     assert sorted(oof["object_id"]) == sorted(train_log["object_id"])  # every object predicted once
-    for name in ("ingest/train/split_01", "extract/test/split_03", "tune/final", "metrics", "predict"):
+    for name in (
+        "ingest/train/split_01",
+        "extract/test/split_03",
+        "tune/final",
+        "metrics",
+        "predict/split_02",
+        "submission",
+    ):
         assert (results / "benchmarks" / f"{name}.tsv").is_file(), name
 
 
@@ -108,8 +116,8 @@ def test_changing_one_split_rebuilds_only_what_depends_on_it(tiny_run):
     table.loc[row, "Flux"] = str(float(table.loc[row, "Flux"]) + 0.5)
     table.to_csv(lightcurve, index=False)
     counts = job_counts(snakemake(tiny_run, "-n").stdout)
-    # That split's ingest and extraction (every set in one job), the test side's merge and the prediction, and
-    # the report's items that show test objects (candidates, lightcurves, the data summary, the runtime table);
-    # no training job.
+    # That split's ingest, extraction (every set in one job) and prediction, the submission gathered from the
+    # splits' probabilities, and the report's items that show test objects (candidates, lightcurves, the data
+    # summary, the runtime table); no training job.
     report = {"candidates": 1, "plot_candidate_lightcurves": 1, "data_summary": 1, "runtime": 1}
-    assert counts == {"ingest": 1, "extract": 1, "merge": 1, "predict": 1, **report, "all": 1}
+    assert counts == {"ingest": 1, "extract": 1, "predict": 1, "submission": 1, **report, "all": 1}

@@ -69,3 +69,15 @@ def job_counts(output: str) -> dict[str, int]:
         counts[match.group(1)] = int(match.group(2))
     counts.pop("total", None)
     return counts
+
+
+def cluster_jobs(output: str) -> dict[str, int]:
+    """Cluster jobs of a dry run's plan, by the name the executor gives them: a group job's group (one per job,
+    however many rules' jobs it holds), else its rule; the target rule `all`, which Snakemake runs itself, left out.
+    """
+    counts: dict[str, int] = {}
+    for name in re.findall(r"^\[[^\]]*\] Group job (\w+)|^rule (\w+):", output, flags=re.M):
+        name = name[0] or name[1]
+        if name != "all":
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -42,7 +42,7 @@ LIGHTCURVES = "results/lightcurves/{side}/{split}.parquet"
 SET_FEATURES = "results/features/{set}/{side}/{split}.parquet"
 FEATURES = "results/features/{side}.parquet"
 TRAIN_FEATURES = FEATURES.format(side="train")
-TEST_FEATURES = FEATURES.format(side="test")
+SPLIT_PROBABILITIES = "results/predictions/{split}.parquet"
 FOLD_TABLE = "results/cv/folds.tsv"
 SELECTED = "results/model/{scope}/selected_features.txt"
 SELECTION_COUNTS = "results/model/{scope}/selection.json"
@@ -73,6 +73,26 @@ wildcard_constraints:
 # few, long and of uneven length; the test side's many short extraction jobs then fill a core whenever the
 # chain has fewer ready jobs than cores, instead of the last study running beside an idle core.
 MODEL_CHAIN_PRIORITY = 1
+
+
+# Job groups: on a cluster (groups are inactive in a local run), the jobs of one group that depend on each other
+# run as one cluster job, and --group-components N puts N such chains into one job (profiles/slurm sets them).
+# The executor's latency per job (about 40 s through the Slurm profile, BENCHMARKS.md) then counts once per
+# chain instead of once per job.
+# - train_split, test_split: one split's chain, ingest -> extract (-> predict on the test side). Two names, so that
+#   a job never holds a training split (which the model needs) with a test split (which needs the model).
+# - folds: the training side's merge and the fold table, back to back.
+# - model: each scope's select_features -> tune -> fit_predict_fold (fold_k) or fit_final (final).
+# - results: the out-of-fold metrics, the submission and the report's items, the last short jobs of a run.
+TEST_SPLIT_GROUP = "test_split"
+FOLDS_GROUP = "folds"
+MODEL_GROUP = "model"
+RESULTS_GROUP = "results"
+
+
+def split_group(wildcards):
+    """The group of a per-split job: train_split or test_split."""
+    return f"{wildcards.side}_split"
 
 
 def side_priority(wildcards):
@@ -107,13 +127,15 @@ def log_rows(side):
 
 
 def discover_splits():
-    """Split folders of the data set: from config for the simulated set, else from the folder itself.
+    """Split folders of the data set per side: from config for the simulated set, else from the folder itself.
 
     A real data folder is checked here, before any job runs: it must exist, hold both logs, and every
-    split named in a log must have its folder with both lightcurve files.
+    split named in a log must have its folder with that side's lightcurve file. A split of one side is a folder
+    with that side's file: a survey's new test objects come as a folder with only test_full_lightcurves.csv
+    (and their rows in test_log.csv), which adds that split's test jobs and touches no training job.
     """
     if USES_SIMULATED:
-        return SIMULATED_SPLITS
+        return {side: SIMULATED_SPLITS for side in SIDES}
     root = Path(DATA_DIR)
     if not root.is_dir():
         raise WorkflowError(f"config key 'data_dir': folder '{DATA_DIR}' does not exist")
@@ -129,18 +151,23 @@ def discover_splits():
             raise WorkflowError(
                 f"{root / log_filename(side)}: column 'split' names {unknown}, which have no folder in '{DATA_DIR}'"
             )
+    found = {side: [s for s in splits if (root / s / lightcurve_filename(side)).is_file()] for side in SIDES}
+    # A file is missing when its side's log names the split, or when the folder holds neither side's file.
     absent = [
         str(root / s / lightcurve_filename(side))
         for s in splits
         for side in SIDES
-        if not (root / s / lightcurve_filename(side)).is_file()
+        if s not in found[side] and (s in log_rows(side) or not any(s in found[other] for other in SIDES))
     ]
     if absent:
         raise WorkflowError("missing lightcurve file(s): " + ", ".join(absent))
-    return splits
+    return found
 
 
-SPLITS = discover_splits()
+# Split names of each side: the same on both sides of the challenge's layout and of the simulated set.
+SIDE_SPLITS = discover_splits()
+TRAIN_SPLITS = SIDE_SPLITS["train"]
+TEST_SPLITS = SIDE_SPLITS["test"]
 
 
 def lightcurve_file(wildcards):
@@ -174,11 +201,11 @@ def catalog_digest(wildcards):
 
 
 def split_catalogs(wildcards):
-    return expand(CATALOG, side=wildcards.side, split=SPLITS)
+    return expand(CATALOG, side=wildcards.side, split=SIDE_SPLITS[wildcards.side])
 
 
 def split_features(wildcards):
-    return expand(SET_FEATURES, set=config["features"]["sets"], side=wildcards.side, split=SPLITS)
+    return expand(SET_FEATURES, set=config["features"]["sets"], side=wildcards.side, split=SIDE_SPLITS[wildcards.side])
 
 
 def extraction_settings():

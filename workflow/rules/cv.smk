@@ -8,6 +8,8 @@ rule folds:
     benchmark:
         "results/benchmarks/folds.tsv"
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        FOLDS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -37,6 +39,8 @@ rule fit_predict_fold:
     wildcard_constraints:
         scope=FOLD_SCOPE_PATTERN,
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        MODEL_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -74,6 +78,8 @@ rule metrics:
     benchmark:
         "results/benchmarks/metrics.tsv"
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -18,6 +18,8 @@ rule ingest:
     benchmark:
         "results/benchmarks/ingest/{side}/{split}.tsv"
     priority: side_priority
+    group:
+        split_group
     conda:
         "../../envs/features.yaml"
     threads: 1

@@ -14,6 +14,8 @@ rule extract:
     benchmark:
         "results/benchmarks/extract/{side}/{split}.tsv"
     priority: side_priority
+    group:
+        split_group
     conda:
         "../../envs/features.yaml"
     threads: 1
@@ -27,6 +29,9 @@ rule extract:
         "../scripts/extract.py"
 
 
+# A run merges the training side only: the test side stays per split up to its probabilities (predict.smk), as a
+# merged test table would hold every test object's features in one job. `snakemake results/features/test.parquet`
+# still makes it, for a look by hand.
 rule merge:
     input:
         features=split_features,
@@ -38,6 +43,8 @@ rule merge:
     benchmark:
         "results/benchmarks/merge/{side}.tsv"
     priority: side_priority
+    group:
+        FOLDS_GROUP
     conda:
         "../../envs/features.yaml"
     threads: 1

@@ -39,6 +39,8 @@ rule plot_cv:
         "results/logs/plot_cv.log",
     benchmark:
         "results/benchmarks/plot_cv.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -67,6 +69,8 @@ rule metrics_table:
         "results/logs/metrics_table.log",
     benchmark:
         "results/benchmarks/metrics_table.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -81,8 +85,10 @@ rule metrics_table:
 
 rule candidates:
     input:
-        probabilities=rules.predict.output.probabilities,
-        features=TEST_FEATURES,
+        probabilities=rules.submission.output.probabilities,
+        # The candidates' own rows are read from the per-split tables (mallorn_tde.predictions.candidate_rows).
+        catalogs=expand(CATALOG, side="test", split=TEST_SPLITS),
+        features=expand(SET_FEATURES, set=config["features"]["sets"], side="test", split=TEST_SPLITS),
         model=rules.fit_final.output.model,
         importance=rules.fit_final.output.importance,
         threshold=rules.metrics.output.threshold,
@@ -98,6 +104,8 @@ rule candidates:
         "results/logs/candidates.log",
     benchmark:
         "results/benchmarks/candidates.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -115,9 +123,9 @@ rule candidates:
 # test side is still being extracted, and a test split's new data redraws only the candidates.
 rule plot_candidate_lightcurves:
     input:
-        probabilities=rules.predict.output.probabilities,
-        catalog=expand(CATALOG, side="test", split=SPLITS),
-        lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
+        probabilities=rules.submission.output.probabilities,
+        catalog=expand(CATALOG, side="test", split=TEST_SPLITS),
+        lightcurves=expand(LIGHTCURVES, side="test", split=TEST_SPLITS),
     output:
         candidates=report(
             "results/report/lightcurves_candidates.png",
@@ -130,6 +138,8 @@ rule plot_candidate_lightcurves:
         "results/logs/plot_candidate_lightcurves.log",
     benchmark:
         "results/benchmarks/plot_candidate_lightcurves.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -149,8 +159,8 @@ rule plot_candidate_lightcurves:
 rule plot_error_lightcurves:
     input:
         oof=rules.metrics.output.oof,
-        catalog=expand(CATALOG, side="train", split=SPLITS),
-        lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
+        catalog=expand(CATALOG, side="train", split=TRAIN_SPLITS),
+        lightcurves=expand(LIGHTCURVES, side="train", split=TRAIN_SPLITS),
     output:
         false_positives=report(
             "results/report/lightcurves_false_positives.png",
@@ -170,6 +180,8 @@ rule plot_error_lightcurves:
         "results/logs/plot_error_lightcurves.log",
     benchmark:
         "results/benchmarks/plot_error_lightcurves.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -200,6 +212,8 @@ rule plot_importance:
         "results/logs/plot_importance.log",
     benchmark:
         "results/benchmarks/plot_importance.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -216,10 +230,10 @@ rule plot_importance:
 
 rule data_summary:
     input:
-        train_catalog=expand(CATALOG, side="train", split=SPLITS),
-        test_catalog=expand(CATALOG, side="test", split=SPLITS),
-        train_lightcurves=expand(LIGHTCURVES, side="train", split=SPLITS),
-        test_lightcurves=expand(LIGHTCURVES, side="test", split=SPLITS),
+        train_catalog=expand(CATALOG, side="train", split=TRAIN_SPLITS),
+        test_catalog=expand(CATALOG, side="test", split=TEST_SPLITS),
+        train_lightcurves=expand(LIGHTCURVES, side="train", split=TRAIN_SPLITS),
+        test_lightcurves=expand(LIGHTCURVES, side="test", split=TEST_SPLITS),
     output:
         table=report(
             "results/report/data_summary.html",
@@ -239,6 +253,8 @@ rule data_summary:
         "results/logs/data_summary.log",
     benchmark:
         "results/benchmarks/data_summary.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -257,7 +273,7 @@ rule data_summary:
 # the pipeline's last outputs, so the table is made (and remade) after every job it lists.
 rule runtime:
     input:
-        rules.predict.output.submission,
+        rules.submission.output.submission,
         rules.metrics.output.metrics,
     output:
         report(
@@ -271,6 +287,8 @@ rule runtime:
         "results/logs/runtime.log",
     benchmark:
         "results/benchmarks/runtime.tsv"
+    group:
+        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -11,6 +11,8 @@ rule select_features:
     benchmark:
         "results/benchmarks/select_features/{scope}.tsv"
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        MODEL_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -14,6 +14,8 @@ rule tune:
     benchmark:
         "results/benchmarks/tune/{scope}.tsv"
     priority: MODEL_CHAIN_PRIORITY
+    group:
+        MODEL_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1

@@ -2,22 +2,24 @@
 
 import pandas as pd
 
-from mallorn_tde.io import read_json, read_table
+from mallorn_tde.io import read_json
 from mallorn_tde.logs import logged
 from mallorn_tde.model import load_models
+from mallorn_tde.predictions import candidate_rows, files_by_split
 from mallorn_tde.report import candidates_html, candidates_table, drivers_text, tde_contributions
 from mallorn_tde.selection import feature_matrix
 
 with logged(snakemake.log[0]) as log:
     settings = snakemake.params.candidates
-    test = read_table(snakemake.input.features)
     probabilities = pd.read_csv(snakemake.input.probabilities)
     threshold = read_json(snakemake.input.threshold)["threshold"]
     models = load_models(snakemake.input.model)
     top_features = pd.read_csv(snakemake.input.importance)["feature"].head(settings["top_features"]).tolist()
     ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")["object_id"]
     n_rows = max(int((probabilities["probability"] >= threshold).sum()), settings["min_rows"])
-    X = feature_matrix(test).loc[ranked.head(n_rows)]
+    # The shown objects' own rows of the test splits' tables, not the whole test side's.
+    test = candidate_rows(files_by_split(snakemake.input.catalogs, snakemake.input.features), ranked.head(n_rows))
+    X = feature_matrix(test)
     drivers = drivers_text(tde_contributions(models, X), X, settings["drivers"])
     table = candidates_table(probabilities, test, threshold, drivers, top_features, settings["min_rows"])
     with open(snakemake.output[0], "w") as handle:
