@@ -64,6 +64,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "the default with tsfresh efficient on the peak series (selection picks among its columns)",
         {"features": {"tsfresh": "efficient"}},
     ),
+    "trials-30": ("the default with 30 Optuna trials per study instead of 12", {"tuning": {"n_trials": 30}}),
     "bagged-5": ("the default with 5 seed-bagged LightGBM models per fit", {"model": {"n_models": 5}}),
     "lookalikes": (
         "the default with SN IIn and SLSN as classes of their own (model.objective: lookalikes)",
