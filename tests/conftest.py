@@ -17,7 +17,9 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 REAL_DATA = REPO.parent / "shared" / "mallorn"
 
 
-@pytest.fixture
+# Session-scoped, so that it is set up (and skips) before a test's module-scoped fixtures: without the data,
+# tests/test_realism.py does not simulate its 4,000 objects for nothing.
+@pytest.fixture(scope="session")
 def real_data():
     if not (REAL_DATA / "train_log.csv").is_file():
         pytest.skip(f"real MALLORN data not found at {REAL_DATA}")
