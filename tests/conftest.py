@@ -33,8 +33,14 @@ def pytest_addoption(parser):
     parser.addoption("--ci", action="store_true", help="also run the tests marked ci, as .ci/run does")
 
 
+# The longest modules, run first (pytest.ini keeps pytest-xdist to this order): a long one started last would
+# keep one worker busy while the other idles. The first two run the workflow several times.
+LONG_MODULES = ("test_rerun.py", "test_rebuild.py", "test_gp.py", "test_features.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``ci`` skip, saying why, unless --ci is given."""
+    """The longest modules first; tests marked ``ci`` skip, saying why, unless --ci is given."""
+    items.sort(key=lambda item: LONG_MODULES.index(item.path.name) if item.path.name in LONG_MODULES else 99)
     if config.getoption("--ci"):
         return
     for item in items:
