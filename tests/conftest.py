@@ -48,6 +48,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=CI_ONLY))
 
 
+def pytest_xdist_auto_num_workers(config):
+    """Workers for pytest.ini's ``-n auto``: one per core this process may use, or none with -s (a worker's
+    output is not shown)."""
+    return 0 if config.getoption("capture") == "no" else len(os.sched_getaffinity(0))
+
+
 def shared_folder(tmp_path_factory, name: str, build) -> Path:
     """A folder that ``build(folder)`` fills once per test session, however many pytest-xdist workers ask.
 
