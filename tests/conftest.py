@@ -26,7 +26,10 @@ def real_data():
     return REAL_DATA
 
 
-CI_ONLY = "run only in CI (.ci/run), as they take minutes or need Chromium or Slurm: pytest --ci runs them"
+CI_ONLY = (
+    "run only in CI (.ci/run): minutes of work, Chromium or Slurm, or a check the default run makes another way;"
+    " pytest --ci runs it"
+)
 
 
 def pytest_addoption(parser):
