@@ -3,7 +3,6 @@
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -56,13 +55,23 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     assert tune(X, y, settings, storage, threads=1) == first
 
 
+# The study to kill, held at a known point: the third trial's inner cross-validation waits (its first two
+# trials finished, itself RUNNING in the journal) after printing "held", until the test kills the process.
 KILLED_STUDY = """
-import sys
+import sys, time
 sys.path[:0] = sys.argv[2:4]
 from synthetic import problem
-from mallorn_tde.model import tune
+import mallorn_tde.model as model
+steps, calls = model.inner_cv_steps, []
+def held(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 3:
+        print("held", flush=True)
+        time.sleep(600)
+    return steps(*args, **kwargs)
+model.inner_cv_steps = held
 X, y = problem()
-tune(X[["signal", "weak", "noise0"]], y, {"n_trials": 8, "inner_folds": 3, "seed": 5}, sys.argv[1], threads=1)
+model.tune(X[["signal", "weak", "noise0"]], y, {"n_trials": 8, "inner_folds": 3, "seed": 5}, sys.argv[1], threads=1)
 """
 
 
@@ -75,28 +84,30 @@ def test_a_study_killed_with_sigkill_resumes_from_its_journal(tmp_path):
     journal = tmp_path / "killed.journal"
     here = Path(__file__).resolve().parent
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_STUDY, str(journal), str(here), str(here.parent / "workflow" / "scripts")]
+        [sys.executable, "-c", KILLED_STUDY, str(journal), str(here), str(here.parent / "workflow" / "scripts")],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     name = study_name(X, y, settings)
 
-    def finished():
+    def trials(*states):
         try:
             study = optuna.load_study(study_name=name, storage=journal_storage(journal))
         except KeyError:
             return []
-        return study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        return study.get_trials(deepcopy=False, states=states)
 
-    deadline = time.monotonic() + 300
+    def finished():
+        return trials(optuna.trial.TrialState.COMPLETE)
+
     try:
-        while len(before := finished()) < 2:
-            assert process.poll() is None, "the study ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        assert process.stdout.readline().strip() == "held", "the study ended before it was held"
         process.send_signal(signal.SIGKILL)
     finally:
         process.kill()
         process.wait()
-    assert 2 <= len(before) < settings["n_trials"]
+    before = finished()
+    assert len(before) == 2 and len(trials(optuna.trial.TrialState.RUNNING)) == 1
 
     resumed = tune(X, y, settings, journal, threads=1)
     after = {t.number: (t.params, t.value) for t in finished()}

@@ -186,16 +186,23 @@ def _report_items(report):
     return items
 
 
-def test_report_has_every_item(tiny_run):
+@pytest.fixture(scope="module")
+def report(tiny_run, tmp_path_factory):
+    """`snakemake --report` of the built-in run, written outside its folder (which other tests share)."""
+    report = tmp_path_factory.mktemp("report") / "report.html"
+    snakemake(tiny_run, "--report", str(report))
+    return report
+
+
+def test_report_has_every_item(tiny_run, report):
     """`snakemake --report` (.html and .zip) after the built-in run: every item, in its category and subcategory."""
-    snakemake(tiny_run, "--report", "report.html")
-    snakemake(tiny_run, "--report", "report.zip")
-    report = tiny_run / "report.html"
+    archive = report.with_suffix(".zip")
+    snakemake(tiny_run, "--report", str(archive))
     assert _report_items(report) == EXPECTED_ITEMS
     results = tiny_run / "results" / "report"
     for item in report_browser.report_items(report):
         assert report_browser.embedded_file(report, item[3]) == (tiny_run / item[3]).read_bytes(), item
-    with zipfile.ZipFile(tiny_run / "report.zip") as archive:
+    with zipfile.ZipFile(archive) as archive:
         names = archive.namelist()
     for png in results.glob("*.png"):
         assert any(name.endswith(png.name) for name in names), png.name
@@ -208,12 +215,10 @@ def test_report_has_every_item(tiny_run):
     assert "<td>plot_cv</td>" not in runtime_page
 
 
+@pytest.mark.ci
 @pytest.mark.skipif(not report_browser.available(), reason="no /usr/bin/chromium (Debian package chromium)")
-def test_report_renders_in_chromium(tiny_run, tmp_path):
+def test_report_renders_in_chromium(tiny_run, report, tmp_path):
     """Chromium opens the report, clicks through the menu to every item and sees it shown; the tables sort."""
-    report = tiny_run / "report.html"
-    if not report.is_file():
-        snakemake(tiny_run, "--report", "report.html")
     records = report_browser.click_through(report, tmp_path)
     shown = {}
     for record in records:

@@ -54,7 +54,10 @@ def slurm_ready() -> str | None:
 NO_SLURM = slurm_ready()
 # .ci/run starts a cluster and sets this: there a missing Slurm is a failure, not a skip.
 REQUIRED = os.environ.get("MALLORN_SLURM_REQUIRED") == "1"
-pytestmark = pytest.mark.skipif(NO_SLURM is not None and not REQUIRED, reason=f"no Slurm here: {NO_SLURM}")
+pytestmark = [
+    pytest.mark.ci,  # minutes of Slurm jobs
+    pytest.mark.skipif(NO_SLURM is not None and not REQUIRED, reason=f"no Slurm here: {NO_SLURM}"),
+]
 
 
 @pytest.fixture(autouse=True)

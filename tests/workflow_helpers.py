@@ -14,6 +14,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
+HOLD_HOOK = REPO / "tests" / "hold"
 
 # A tiny simulated set and cheap settings: enough TDEs for 3 outer and 2 inner folds.
 TINY_CONFIG = {
@@ -43,8 +44,22 @@ def copy_workflow(dest: Path, config_updates: dict | None = None) -> Path:
     return dest
 
 
+def run_env(**extra: str) -> dict[str, str]:
+    """The environment of a workflow run started by a test: Python's hashes fixed, plus ``extra``."""
+    return {**os.environ, "PYTHONHASHSEED": "0", **extra}
+
+
+def holding_jobs(script: str, folder: Path) -> dict[str, str]:
+    """Environment variables that hold every job of ``script`` (say ``extract.py``) of a run as its process
+    ends, its outputs written, until the run is killed; each held job writes a file named by its pid in
+    ``folder``. The hook is tests/hold/sitecustomize.py, imported by every Python process of the run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.pathsep.join(filter(None, [str(HOLD_HOOK), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path, "MALLORN_HOLD_JOBS": f"{script}:{folder}"}
+
+
 def snakemake(workdir: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = run_env()
     result = subprocess.run(
         [SNAKEMAKE, "--cores", "2", *args],
         cwd=workdir,
