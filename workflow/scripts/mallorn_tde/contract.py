@@ -136,7 +136,7 @@ SAMPLE_SUBMISSION_COLUMNS = (
         "object_id",
         "text",
         "every object of test_log.csv once; fixes the submission's row order (without the file: the test log's order)",
-        "error naming the repeated ids; ids missing or not in the test log: error at the predict step",
+        "error naming the repeated ids; ids missing or not in the test log: error at the submission step",
     ),
     Column("prediction", "text", "anything; may be absent", "ignored", empty=ALLOWED, required=False),
 )
