@@ -83,7 +83,9 @@ MODEL_CHAIN_PRIORITY = 1
 #   a job never holds a training split (which the model needs) with a test split (which needs the model).
 # - folds: the training side's merge and the fold table, back to back.
 # - model: each scope's select_features -> tune -> fit_predict_fold (fold_k) or fit_final (final).
-# - results: the out-of-fold metrics, the submission and the report's items, the last short jobs of a run.
+# - results: metrics -> submission -> candidates and their lightcurves, back to back at the end of a run. The
+#   report's other items stay jobs of their own: grouped, several would run at once and the group job would ask
+#   for the sum of their CPUs, more than a small node has (Slurm then never starts it).
 TEST_SPLIT_GROUP = "test_split"
 FOLDS_GROUP = "folds"
 MODEL_GROUP = "model"

@@ -39,8 +39,6 @@ rule plot_cv:
         "results/logs/plot_cv.log",
     benchmark:
         "results/benchmarks/plot_cv.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -69,8 +67,6 @@ rule metrics_table:
         "results/logs/metrics_table.log",
     benchmark:
         "results/benchmarks/metrics_table.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -180,8 +176,6 @@ rule plot_error_lightcurves:
         "results/logs/plot_error_lightcurves.log",
     benchmark:
         "results/benchmarks/plot_error_lightcurves.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -212,8 +206,6 @@ rule plot_importance:
         "results/logs/plot_importance.log",
     benchmark:
         "results/benchmarks/plot_importance.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -253,8 +245,6 @@ rule data_summary:
         "results/logs/data_summary.log",
     benchmark:
         "results/benchmarks/data_summary.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
@@ -287,8 +277,6 @@ rule runtime:
         "results/logs/runtime.log",
     benchmark:
         "results/benchmarks/runtime.tsv"
-    group:
-        RESULTS_GROUP
     conda:
         "../../envs/model.yaml"
     threads: 1
