@@ -33,6 +33,8 @@ RUN_TIMEOUT = 1800  # seconds; a hung status check fails the test instead of blo
 # The test cluster keeps ended jobs for MinJobAge = 3600 s, so a first status check after 5 s is allowed
 # (the plugin needs MinJobAge >= 3 x this wait to use squeue) and keeps the tiny jobs' overhead small.
 SLURM_ARGS = ("--workflow-profile", "profiles/slurm", "--slurm-init-seconds-before-status-checks", "5")
+# The job groups of workflow/rules/common.smk: the plugin comments a group job as rule_<group>_<its rules>.
+GROUPS = ("train_split", "test_split", "folds", "model", "results")
 
 
 def slurm_ready() -> str | None:
@@ -76,7 +78,7 @@ def run_on_slurm(workdir: Path, *targets: str) -> subprocess.CompletedProcess:
 
 
 def squeue_jobs(workdir: Path) -> dict[str, tuple[str, str]]:
-    """Slurm's jobs started in ``workdir``: job id -> (rule, state), from the comment the plugin sets."""
+    """Slurm's jobs started in ``workdir``: job id -> (rule or group, state), from the comment the plugin sets."""
     result = subprocess.run(
         ["squeue", "--states=all", "--noheader", "--format=%i|%T|%Z|%k"], capture_output=True, text=True, check=True
     )
@@ -86,7 +88,9 @@ def squeue_jobs(workdir: Path) -> dict[str, tuple[str, str]]:
         if Path(where) == workdir:
             match = re.fullmatch(r"rule_(\w+?)(_wildcards_.*)?", comment)
             assert match, f"job {job_id}: comment {comment!r} names no rule"
-            jobs[job_id] = (match.group(1), state)
+            name = match.group(1)
+            group = next((g for g in GROUPS if name == g or name.startswith(f"{g}_")), None)
+            jobs[job_id] = (group or name, state)
     return jobs
 
 
