@@ -226,6 +226,7 @@ def main() -> None:
         sets = config["features"]["sets"]
         where = ensure_cache(runs, base, args.data.resolve(), config, args.cores)
         seeds = results.get(name, {}).get("seeds", {})
+        extract_cpu = extraction_cpu(where, sets)
         for seed in args.seeds:
             run = runs / name / f"cv{seed}"
             write_config(run, merge(config, {"cv": {"seed": seed}}))
@@ -234,7 +235,7 @@ def main() -> None:
                 link(run, where[s], [f"results/features/{s}"])
             wall = snakemake(run, ["results/metrics.json"], args.cores, *RUN_TRIGGERS)
             seeds[str(seed)] = seed_row(run, wall)
-            results[name] = row(name, what, seeds, extraction_cpu(where, sets))
+            results[name] = row(name, what, seeds, extract_cpu)
             results_file.write_text(json.dumps(results, indent=2))
         print(markdown([results[name]]).splitlines()[-1], flush=True)
     table = markdown([results[n] for n in ABLATIONS if n in results])

@@ -121,12 +121,17 @@ def fit(X: pd.DataFrame, labels: pd.Series, params: dict, seed: int, threads: in
     return lgb.train(lgb_params(params, seed, threads, n_classes), data, num_boost_round=int(params["num_boost_round"]))
 
 
+def boosters_of(model: lgb.Booster | list[lgb.Booster]) -> list[lgb.Booster]:
+    """The boosters of a model: one booster, or a seed-bagged list of them (:func:`fit_models`)."""
+    return model if isinstance(model, list) else [model]
+
+
 def predict(model: lgb.Booster | list[lgb.Booster], X: pd.DataFrame) -> np.ndarray:
     """TDE probabilities (P of the TDE class for a multiclass model), columns ordered as in training.
 
     ``model`` is one booster or a seed-bagged list of them (:func:`fit_models`), whose probabilities are averaged.
     """
-    boosters = model if isinstance(model, list) else [model]
+    boosters = boosters_of(model)
     total = np.zeros(len(X))
     for booster in boosters:
         proba = booster.predict(X[booster.feature_name()])
@@ -157,7 +162,7 @@ def load_models(path) -> list[lgb.Booster]:
 def feature_importance(model: lgb.Booster | list[lgb.Booster]) -> pd.DataFrame:
     """Each feature's total gain and split count in the model (summed over a seed-bagged model's boosters), with
     its set, largest gain first."""
-    boosters = model if isinstance(model, list) else [model]
+    boosters = boosters_of(model)
     names = boosters[0].feature_name()
     table = pd.DataFrame(
         {

@@ -139,9 +139,9 @@ def tde_contributions(model, X: pd.DataFrame) -> pd.DataFrame:
     model, to the log-odds; for a seed-bagged list of boosters, their mean (contributions add up, so the mean
     explains the mean raw score). Columns are the model's features; the bias is left out.
     """
-    from .model import TDE_CLASS
+    from .model import TDE_CLASS, boosters_of
 
-    boosters = model if isinstance(model, list) else [model]
+    boosters = boosters_of(model)
     names = boosters[0].feature_name()
     width = len(names) + 1
     total = np.zeros((len(X), len(names)))
