@@ -1,6 +1,6 @@
 """Time a whole workflow run: the one runner of every benchmark that runs the workflow.
 
-    python benchmarks/time_run.py WORKDIR [--slurm] [--objects N] [--cores 2] [-- SNAKEMAKE_ARGS...]
+    python benchmarks/time_run.py WORKDIR [--slurm] [--simulate SPLITS TRAIN TEST] [--cores 2] [-- SNAKEMAKE_ARGS...]
 
 Copies the workflow (Snakefile, config.yaml, workflow/, profiles/, envs/) into WORKDIR, which must not
 exist yet, runs `snakemake --cores 2 SNAKEMAKE_ARGS` there and prints the date, commit, machine, the wall
@@ -9,8 +9,8 @@ peak memory (the largest single process from GNU time; the whole tree, sampled) 
 benchmarks/summarize.py.
 Example, the README's first command on the built-in data:   python benchmarks/time_run.py /tmp/default
 On the real data:   python benchmarks/time_run.py /tmp/real -- --config data_dir=/path/to/mallorn
-With --objects N, the built-in data set has N objects (a quarter of them training objects) instead of the
-default's 300: the scale runs of BENCHMARKS.md. With --slurm, the README's cluster command instead:
+With --simulate SPLITS TRAIN TEST, the built-in data set has SPLITS splits of TRAIN training and TEST test
+objects each instead of the default's 20 x (12 + 3): the scale runs of BENCHMARKS.md. With --slurm, the README's cluster command instead:
 `snakemake --workflow-profile profiles/slurm` (no --cores, which would cap the cluster's jobs at 2 cores in
 all), under a 2-hour limit.
 
@@ -106,13 +106,10 @@ def snakemake_command(cores: int = 2, slurm: bool = False, extra: tuple[str, ...
     return [SNAKEMAKE, "--cores", str(cores), *extra]
 
 
-def simulate_objects(config: Path, objects: int) -> None:
-    """Set the copy's built-in data set to ``objects`` objects over its splits, a quarter of them training
-    objects (the real data's share: 2,435 of 9,570)."""
+def simulate_splits(config: Path, splits: int, train: int, test: int) -> None:
+    """Set the copy's built-in data set to ``splits`` splits of ``train`` training and ``test`` test objects."""
     text = config.read_text()
-    splits = int(re.search(r"^  n_splits: (\d+)", text, re.M).group(1))
-    train, test = objects // (4 * splits), 3 * objects // (4 * splits)
-    for key, value in (("train_per_split", train), ("test_per_split", test)):
+    for key, value in (("n_splits", splits), ("train_per_split", train), ("test_per_split", test)):
         text, n = re.subn(rf"^  {key}: \d+", f"  {key}: {value}", text, flags=re.M)
         assert n == 1, f"config.yaml: no simulate.{key}"
     config.write_text(text)
@@ -141,7 +138,7 @@ def time_workflow(
     *,
     cores: int = 2,
     slurm: bool = False,
-    objects: int | None = None,
+    simulate: tuple[int, int, int] | None = None,
     log_name: str = "run.log",
 ) -> dict:
     """Copy the workflow into ``workdir`` (which must not exist: ``results/`` starts clean), run it there and
@@ -153,8 +150,8 @@ def time_workflow(
     if workdir.exists():
         raise SystemExit(f"{workdir} exists: a timed run starts from a clean copy; remove it first")
     copy_workflow(workdir)
-    if objects:
-        simulate_objects(workdir / "config.yaml", objects)
+    if simulate:
+        simulate_splits(workdir / "config.yaml", *simulate)
     command = snakemake_command(cores, slurm, extra)
     print(f"running {shlex.join(command)} in {workdir} (log: {workdir / log_name})", flush=True)
     timing = run_timed(command, workdir, workdir / log_name)
@@ -220,11 +217,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], usage=__doc__.splitlines()[2].strip())
     parser.add_argument("workdir", type=Path)
     parser.add_argument("--slurm", action="store_true")
-    parser.add_argument("--objects", type=int, help="simulate this many objects (a quarter training)")
+    parser.add_argument(
+        "--simulate", type=int, nargs=3, metavar=("SPLITS", "TRAIN", "TEST"), help="the built-in data's size"
+    )
     parser.add_argument("--cores", type=int, default=2)
     args, extra = parser.parse_known_args()
     extra = extra[1:] if extra[:1] == ["--"] else extra
-    run = time_workflow(args.workdir, extra, cores=args.cores, slurm=args.slurm, objects=args.objects)
+    run = time_workflow(args.workdir, extra, cores=args.cores, slurm=args.slurm, simulate=args.simulate)
     print(report(run, shlex.join(["python", "benchmarks/time_run.py", *sys.argv[1:]])))
 
 

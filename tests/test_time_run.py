@@ -50,12 +50,13 @@ def test_the_local_and_the_cluster_commands_are_the_readmes():
     assert "--cores" not in slurm and slurm[0] == "timeout"
 
 
-def test_objects_sets_a_quarter_training_objects_per_split(tmp_path):
+def test_simulate_sets_the_splits_and_their_objects(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text((REPO / "config.yaml").read_text())
-    time_run.simulate_objects(config, 10_000)
+    time_run.simulate_splits(config, 200, 13, 500)
     text = config.read_text()
-    assert "  train_per_split: 125 " in text and "  test_per_split: 375 " in text  # 20 splits of the default
+    assert "  n_splits: 200\n" in text
+    assert "  train_per_split: 13 " in text and "  test_per_split: 500 " in text
 
 
 def test_job_figures_sum_the_jobs_and_table_them_per_rule(tmp_path):
