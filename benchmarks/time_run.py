@@ -10,9 +10,9 @@ benchmarks/summarize.py.
 Example, the README's first command on the built-in data:   python benchmarks/time_run.py /tmp/default
 On the real data:   python benchmarks/time_run.py /tmp/real -- --config data_dir=/path/to/mallorn
 With --simulate SPLITS TRAIN TEST, the built-in data set has SPLITS splits of TRAIN training and TEST test
-objects each instead of the default's 20 x (12 + 3): the scale runs of BENCHMARKS.md. With --slurm, the README's cluster command instead:
-`snakemake --workflow-profile profiles/slurm` (no --cores, which would cap the cluster's jobs at 2 cores in
-all), under a 2-hour limit.
+objects each instead of the default's 20 x (12 + 3): the scale runs of BENCHMARKS.md. With --slurm, the
+README's cluster command instead: `snakemake --workflow-profile profiles/slurm` (no --cores, which would cap
+the cluster's jobs at 2 cores in all), under a 2-hour limit.
 
 As a module (speed.py, rebuild.py, ablation.py): :func:`run_timed` times any command (wall, process-tree CPU,
 sampled memory), :func:`time_workflow` a whole run in a folder with its per-rule figures, :func:`machine` and
