@@ -2,7 +2,7 @@
 
     python benchmarks/time_run.py WORKDIR [--slurm] [--simulate SPLITS TRAIN TEST] [--cores 2] [-- SNAKEMAKE_ARGS...]
 
-Copies the workflow (Snakefile, config.yaml, workflow/, profiles/, envs/) into WORKDIR, which must not
+Copies the workflow (Snakefile, config.yaml, config/, workflow/, profiles/, envs/) into WORKDIR, which must not
 exist yet, runs `snakemake --cores 2 SNAKEMAKE_ARGS` there and prints the date, commit, machine, the wall
 time, the process tree's CPU split into the jobs' own (exact, from their logs) and Snakemake's (the rest), the
 peak memory (the largest single process from GNU time; the whole tree, sampled) and the per-rule table of

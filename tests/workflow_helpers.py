@@ -13,7 +13,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "config", "workflow", "profiles", "envs")
 HOLD_HOOK = REPO / "tests" / "hold"
 
 # A tiny simulated set and cheap settings: enough TDEs for 3 outer and 2 inner folds.
