@@ -161,8 +161,9 @@ def test_one_slot_gives_the_sum_and_unlimited_slots_the_critical_path(seed):
 
 
 def test_the_dag_of_a_tiny_copy_maps_every_job_to_the_file_snakemake_names(tmp_path):
-    """The script's DAG step on a built-in copy (two dry runs, no job executed): its mapping of jobs to benchmark
-    files is the one Snakemake prints itself, on synthetic benchmark files; 1 slot gives the sum."""
+    """The script's DAG step on a built-in copy (three dry runs, no job executed): its mapping of jobs to benchmark
+    files is the one Snakemake prints itself, on synthetic benchmark files; its cluster jobs are those of the
+    Slurm profile (one per split's chain); 1 slot and no latency give the sum of the cluster jobs' times."""
     workdir = copy_workflow(tmp_path / "tiny", TINY_CONFIG)
     dry_run = snakemake(workdir, "--forceall", "--dry-run").stdout
     expected = re.findall(r"^\s+benchmark: results/benchmarks/(\S+)\.tsv$", dry_run, flags=re.M)
@@ -172,8 +173,123 @@ def test_the_dag_of_a_tiny_copy_maps_every_job_to_the_file_snakemake_names(tmp_p
     run = estimate.load_run(workdir, [])
     assert sorted(name for name in run.names.values() if name) == sorted(expected)
     assert [run.jobs[j].rule for j, name in run.names.items() if name is None] == ["all"]
+    assert sorted(run.unit_names.values()).count("test_split") == 3 and len(run.test_units) == 3
+    chain = next(run.units[u] for u in run.test_units)
+    assert sorted(run.jobs[j].rule for j in chain) == ["extract", "ingest", "predict"]
+    durations, deps, _ = run.cluster(0.0)
     total = sum(1.0 + i for i in range(len(expected)))
-    assert estimate.simulate(run.durations(0.0), run.deps, slots=1).makespan == pytest.approx(total)
-    section = estimate.markdown(run, workdir, "python benchmarks/cluster_estimate.py X", 200, 8.8, [30.0])
-    assert "**estimated wall time, 200 slots, 8.8 s per job**" in section and "| 30 |" in section
-    assert "BENCHMARKS.md" in section and "| extract |" in section
+    one_slot = estimate.simulate(durations, deps, slots=1).makespan
+    assert one_slot == pytest.approx(sum(durations.values()))
+    assert one_slot <= total  # a group's jobs that may run side by side count once, at their critical path
+    assert len(durations) < len(run.jobs)  # fewer cluster jobs than jobs
+    section = estimate.markdown(
+        run, workdir, "python benchmarks/cluster_estimate.py X", [200], 8.8, "src", 20.0, [30.0]
+    )
+    assert "**estimated wall time, 200 slots, 8.8 s latency per cluster job**" in section and "| 30 |" in section
+    assert "8.8 s, src" in section and "| extract |" in section and "20 jobs a second" in section
+
+
+# A run through the Slurm profile as Snakemake logs it: a job of no group, a group job of two jobs, the local
+# target; each job's end as Snakemake saw it.
+SLURM_LOG = """Building DAG of jobs...
+[Fri Dec  4 16:47:12 2026]
+rule simulate:
+    output: results/simulated/train_log.csv
+    jobid: 7
+    benchmark: results/benchmarks/simulate.tsv
+    resources: tmpdir=<TBD>, runtime=20
+Shell command: None
+Job 7 has been submitted with SLURM jobid 79 (log: x).
+[Fri Dec  4 16:47:52 2026]
+Finished jobid: 7 (Rule: simulate)
+1 of 4 steps (25%) done
+[Fri Dec  4 16:47:52 2026] Group job train_split (jobs in lexicogr. order):
+
+    [Fri Dec  4 16:47:52 2026]
+    rule extract:
+        jobid: 12
+        benchmark: results/benchmarks/extract/train/split_04.tsv
+        wildcards: side=train, split=split_04
+
+    [Fri Dec  4 16:47:52 2026]
+    rule ingest:
+        jobid: 13
+        benchmark: results/benchmarks/ingest/train/split_04.tsv
+Shell command: None
+Job 22871aed has been submitted with SLURM jobid 80 (log: y).
+[Fri Dec  4 16:48:43 2026]
+Finished jobid: 13 (Rule: ingest)
+[Fri Dec  4 16:48:43 2026]
+Finished jobid: 12 (Rule: extract)
+[Fri Dec  4 16:48:44 2026]
+localrule all:
+    jobid: 0
+[Fri Dec  4 16:48:44 2026]
+Finished jobid: 0 (Rule: all)
+"""
+
+
+def test_the_log_gives_each_cluster_job_its_jobs_and_the_moments_snakemake_saw():
+    cluster_jobs, finished = estimate.parse_job_log(SLURM_LOG)
+    assert [(c.name, c.jobs) for c in cluster_jobs] == [
+        ("simulate", {7: "simulate"}),
+        ("train_split", {12: "extract/train/split_04", 13: "ingest/train/split_04"}),
+    ]
+    assert cluster_jobs[1].printed.strftime("%H:%M:%S") == "16:47:52"
+    assert finished[12].strftime("%H:%M:%S") == "16:48:43" and 0 in finished
+
+
+def test_the_latency_is_what_snakemake_saw_less_the_work_inside(tmp_path):
+    (tmp_path / ".snakemake" / "log").mkdir(parents=True)
+    (tmp_path / ".snakemake" / "log" / "2026-12-04T164712.snakemake.log").write_text(SLURM_LOG)
+    write_benchmark(tmp_path / "results", "simulate", 4.0, 3.0)
+    write_benchmark(tmp_path / "results", "extract/train/split_04", 6.0, 5.0)
+    write_benchmark(tmp_path / "results", "ingest/train/split_04", 2.0, 1.0)
+    rows = estimate.measure_latency(tmp_path)
+    assert [(r["cluster_job"], r["seen_s"], r["work_s"], r["latency_s"]) for r in rows] == [
+        ("simulate", 40.0, 4.0, 36.0),
+        ("train_split", 51.0, 8.0, 43.0),
+    ]
+    summary = estimate.latency_summary(rows)
+    assert summary["median_s"] == 39.5 and summary["seen_min_s"] == 40.0
+    assert "**median 39.5 s**" in estimate.latency_markdown(tmp_path, rows)
+
+
+def test_submissions_wait_for_the_rate():
+    durations, deps = {0: 10.0, 1: 10.0, 2: 10.0, 3: 0.0}, {0: [], 1: [], 2: [], 3: [0, 1, 2]}
+    schedule = estimate.simulate(durations, deps, slots=None, rate=0.5)  # one job every 2 s
+    assert [schedule.start[j] for j in (0, 1, 2)] == [0.0, 2.0, 4.0] and schedule.makespan == 14.0
+    assert schedule.cause[2] == (1, "submission rate")
+
+
+def _toy_run(test_splits=2):
+    """Training chain 0 -> model 1; test splits 2.. each need the model; 9 gathers them, 10 is `all`."""
+    jobs = {0: estimate.Job(0, "extract", {}), 1: estimate.Job(1, "fit_final", {}, [0])}
+    names, times, units, unit_names = {0: "extract", 1: "fit_final"}, {}, {0: [0], 1: [1]}, {0: "x", 1: "model"}
+    tests = list(range(2, 2 + test_splits))
+    for j in tests:
+        jobs[j] = estimate.Job(j, "predict", {}, [1])
+        names[j], units[j], unit_names[j] = f"predict/{j}", [j], "test_split"
+    jobs[9], names[9], units[9], unit_names[9] = (
+        estimate.Job(9, "submission", {}, tests),
+        "submission",
+        [9],
+        "submission",
+    )
+    jobs[10], names[10], units[10], unit_names[10] = estimate.Job(10, "all", {}, [9]), None, [10], "all"
+    for j in jobs:
+        times[j] = {"s": 0.0 if names[j] is None else 10.0, "cpu_s": 5.0}
+    return estimate.Run(jobs, names, times, [], units, unit_names, 100.0)
+
+
+def test_more_test_splits_repeat_their_cluster_jobs_and_scale_the_gathering():
+    run = _toy_run()
+    durations, deps, origin = run.cluster(latency=1.0)
+    assert durations == {0: 11.0, 1: 11.0, 2: 11.0, 3: 11.0, 9: 11.0, 10: 0.0} and deps[9] == [2, 3]
+    durations, deps, origin = run.cluster(latency=1.0, test_splits=6)
+    copies = [u for u in durations if origin[u] in (2, 3)]
+    assert len(copies) == 6 and 2 not in durations and sorted(deps[9]) == sorted(copies)
+    assert durations[9] == 10.0 * 3 + 1.0  # its work times 6 / 2, its latency once
+    assert estimate.simulate(durations, deps, slots=2).makespan == 11 + 11 + 3 * 11 + 31
+    section = "\n".join(estimate._scaled(run, [2, 1000], [6], 1.0, None))
+    assert "| 6 | 600 | 86 s (1 min) | 64 s (1 min) |" in section
