@@ -1,8 +1,7 @@
 # One extraction job per split and side computes every configured set and writes each set's table. One job
 # per set as well would cache each set's tables on their own (an edit of physics.py would not recompute the
-# GP), at the price of a process start-up per set, split and side: on the real data the 40 physics jobs were
-# 43 CPU s, most of it importing pandas, pyarrow and Snakemake's script support (~1 s per job; the physics
-# features themselves took 15 CPU s in all), and the whole run took 427 s instead of 455 s (BENCHMARKS.md).
+# GP), at the price of a process start-up per set, split and side: about a second of imports (pandas, pyarrow,
+# Snakemake's script support) each, more than the physics set's own work on a split (BENCHMARKS.md).
 rule extract:
     input:
         lightcurves=LIGHTCURVES,

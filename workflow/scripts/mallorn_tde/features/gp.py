@@ -116,8 +116,8 @@ class Matern32GP:
     (``tests/test_gp.py`` compares both on simulated and real series), specialised to this one kernel: the
     squared distances between points are computed once per object instead of at every step of the search,
     and the gradient comes from one n x n matrix and a dot product per parameter instead of a generic
-    n x n x 3 tensor and an einsum. On real MALLORN objects the whole gp set takes 40% of the CPU time it
-    takes with scikit-learn (``benchmarks/gp_fit.py``, BENCHMARKS.md).
+    n x n x 3 tensor and an einsum. ``benchmarks/gp_fit.py`` measures the whole gp set against scikit-learn's
+    on real MALLORN objects (BENCHMARKS.md).
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, y_err: np.ndarray):
