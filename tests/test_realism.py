@@ -2,7 +2,7 @@
 
 The statistics and the comparison table are tested on a small simulated set; the comparison with the team's
 copy of the real data skips when ../shared/mallorn is absent. Run with `-s` to see the side-by-side table
-(docs/simulator.md keeps a copy).
+(BENCHMARKS.md, "The simulator's realism", keeps the current one).
 """
 
 import pandas as pd
