@@ -38,3 +38,36 @@ def test_exact_figures_from_the_log_replace_the_benchmark_samples(tmp_path):
     assert jobs.loc["folds", ["cpu_s", "max_rss_mb", "exact"]].tolist() == [1.5, 150.0, False]
     table = per_rule(jobs.reset_index())
     assert table.loc["extract", "cpu_s"] == 119.5 and table.loc["folds", "jobs"] == 1
+
+
+def _scale_run(root: Path, test_splits: int) -> Path:
+    """A finished run's traces: one training split, ``test_splits`` test splits of 4 objects, a gathering job."""
+    import pandas as pd
+
+    from mallorn_tde.io import write_table
+
+    results = root / "results"
+    bench(results, "ingest/train/split_01", 2.0, 200.0, 1.0)
+    for i in range(1, test_splits + 1):
+        split = f"split_{i:02d}"
+        bench(results, f"ingest/test/{split}", 1.0, 210.0, 0.5)
+        bench(results, f"extract/test/{split}", 3.0, 300.0 + i, 2.5)
+        bench(results, f"predict/{split}", 1.0, 250.0, 0.5)
+        ids = pd.Index([f"{split}_{k}" for k in range(4)], name="object_id")
+        (results / "catalog" / "test").mkdir(parents=True, exist_ok=True)
+        write_table(pd.DataFrame({"Z": 0.1}, index=ids), results / "catalog" / "test" / f"{split}.parquet")
+    bench(results, "submission", 1.0, 180.0 + 10 * test_splits, 0.5)
+    return root
+
+
+def test_scale_compare_tables_each_rules_largest_job_and_the_test_side_per_object(tmp_path):
+    from scale_compare import compare, markdown
+
+    rules, small, large = compare(_scale_run(tmp_path / "a", 2), _scale_run(tmp_path / "b", 20))
+    assert small["objects"] == 8 and large["objects"] == 80 and large["jobs"] == 60
+    assert small["wall_ms_per_object"] == large["wall_ms_per_object"] == 1000 * 5.0 / 4
+    assert rules.loc["extract", "peak_rss_mb_small"] == 302 and rules.loc["extract", "peak_rss_mb_large"] == 320
+    assert round(rules.loc["submission", "change"], 3) == round(380 / 200 - 1, 3)
+    text = markdown(rules, small, large)
+    assert "| submission | 1 / 1 | 200 | 380 | +90% **(over 20%)** |" in text
+    assert "| ingest | 3 / 21 | 210 | 210 | +0% |" in text and "**1250.0 ms** | **+0%** |" in text
