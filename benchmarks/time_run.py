@@ -159,7 +159,9 @@ def time_workflow(
     return {
         **timing,
         **jobs,
-        "snakemake_cpu_s": timing["cpu_s"] - jobs["jobs_cpu_s"],
+        # Through Slurm the jobs run under slurmd, outside this process tree: the tree's CPU is Snakemake's own.
+        "snakemake_cpu_s": timing["cpu_s"] if slurm else timing["cpu_s"] - jobs["jobs_cpu_s"],
+        "slurm": slurm,
         "command": shlex.join(["snakemake", *command[command.index(SNAKEMAKE) + 1 :]]),
         "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
     }
@@ -206,8 +208,10 @@ def report(run: dict, invocation: str) -> str:
         f"`{invocation}` at commit {commit()}, finished {run['finished']}; the run: `{run['command']}`. "
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']:.1f} GiB, Python {m['python']}; mean "
         f"1-minute load {run['load_mean']:.1f}.\n\n"
-        f"Wall time {run['wall_s']:,.0f} s. CPU: process tree {run['cpu_s']:,.0f} s, the {run['n_jobs']} jobs "
-        f"{run['jobs_cpu_s']:,.0f} s (exact, from their logs), Snakemake itself {run['snakemake_cpu_s']:,.0f} s. "
+        f"Wall time {run['wall_s']:,.0f} s. CPU: process tree {run['cpu_s']:,.0f} s"
+        + (" (Snakemake's own: the jobs ran under Slurm)" if run.get("slurm") else "")
+        + f", the {run['n_jobs']} jobs {run['jobs_cpu_s']:,.0f} s (exact, from their logs), Snakemake itself "
+        f"{run['snakemake_cpu_s']:,.0f} s. "
         f"Peak RSS: {memory}whole tree {run['tree_peak_rss_mb_sampled']:,.0f} MB (sampled), any job "
         f"{run['jobs_max_peak_rss_mb']:,.0f} MB.\n\n{markdown(table)}\n"
     )
