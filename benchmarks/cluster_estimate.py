@@ -29,7 +29,8 @@ was given on its command line (e.g. ``data_dir=...``), so that Snakemake plans t
 5. ``--test-splits N`` replays the run with N test splits instead of its own: the cluster jobs of the test
    splits (group ``test_split``) are repeated, cycling over the measured ones, and each job that gathers them
    (a job waiting for test-split jobs, e.g. ``submission``) takes its measured time times N over the run's test
-   splits (an upper bound: its start-up does not grow).
+   splits (an upper bound: its start-up does not grow). The survey's data are given: the simulator's job, which
+   made the benchmark's data, takes no time.
 6. The run is replayed as a list schedule: a cluster job starts once all its inputs' jobs have ended, one of
    ``--slots`` is free and Snakemake may submit again (the profile's ``max-jobs-per-timespan``); of the jobs
    ready at one moment the longest goes first (ties in Snakemake's job order). One cluster job takes one slot,
@@ -72,6 +73,7 @@ LATENCY_SOURCE = (
     "check), less the work inside. Queue waits on a shared cluster come on top"
 )
 TEST_SPLIT_GROUP = "test_split"  # workflow/rules/common.smk
+SIMULATOR = "simulate"  # the rule that makes the built-in data: no time in a replay with --test-splits
 RATE_WAIT_S = 1.0  # a job that waited longer than this for the submission rate names it as what delayed it
 
 
@@ -499,6 +501,9 @@ class Run:
         tests = self.test_units
         if test_splits is None or not tests:
             return durations, deps, origin
+        for unit, members in self.units.items():
+            if all(self.jobs[j].rule == SIMULATOR for j in members):
+                durations[unit] = 0.0  # a survey's data are there: only the benchmark's were simulated
         factor = test_splits / len(tests)
         first = max(durations) + 1
         copies = list(range(first, first + test_splits))

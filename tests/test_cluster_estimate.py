@@ -284,6 +284,9 @@ def _toy_run(test_splits=2):
 
 def test_more_test_splits_repeat_their_cluster_jobs_and_scale_the_gathering():
     run = _toy_run()
+    run.jobs[0].rule = "simulate"  # the benchmark's data: given in the replay of a survey
+    assert run.cluster(latency=1.0)[0][0] == 11.0 and run.cluster(latency=1.0, test_splits=2)[0][0] == 0.0
+    run.jobs[0].rule = "extract"
     durations, deps, origin = run.cluster(latency=1.0)
     assert durations == {0: 11.0, 1: 11.0, 2: 11.0, 3: 11.0, 9: 11.0, 10: 0.0} and deps[9] == [2, 3]
     durations, deps, origin = run.cluster(latency=1.0, test_splits=6)
