@@ -668,7 +668,8 @@ def _scaled(run: Run, slots: list[int], test_splits: list[int], latency: float, 
     per = run.objects_per_test_split
     lines = [
         f"With more test splits (of this run's {per:,.0f} test objects each, its {len(run.test_units)} test-split "
-        "cluster jobs repeated in turn; each job that gathers them at its measured time times the splits' ratio):",
+        "cluster jobs repeated in turn; each job that gathers them at its measured time times the splits' ratio; "
+        "the data given, so the simulator's job takes no time):",
         "",
         "| test splits | test objects | " + " | ".join(f"{n:,} slots" for n in slots) + " |",
         "|---:|---:|" + "---:|" * len(slots),
