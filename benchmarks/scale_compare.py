@@ -1,7 +1,7 @@
 """Two finished runs side by side, a small and a large test side: per rule the largest job's peak memory, and the
 test side's cost per test object (issue 24).
 
-    python benchmarks/scale_compare.py SMALL_RUN LARGE_RUN
+    python benchmarks/scale_compare.py SMALL_RUN LARGE_RUN [--steady 0.05]
 
 Each RUN is a folder where the workflow ran to completion (``benchmarks/time_run.py`` makes them, e.g. with
 ``--simulate 2 1250 5000`` and ``--simulate 20 125 5000``: the same training side and test splits of the same
@@ -63,7 +63,10 @@ def compare(small: Path, large: Path) -> tuple[pd.DataFrame, dict, dict]:
     return rules, test_side(a, test_objects(small / "results")), test_side(b, test_objects(large / "results"))
 
 
-def markdown(rules: pd.DataFrame, small: dict, large: dict) -> str:
+def markdown(rules: pd.DataFrame, small: dict, large: dict, steady: float = 0.0) -> str:
+    """The two tables; rules whose peak memory changed by less than ``steady`` are named in a line instead."""
+    quiet = rules[rules["change"].abs() < steady]
+    rules = rules.drop(quiet.index)
     lines = [
         f"| rule | jobs ({small['objects']:,} / {large['objects']:,} test objects) | largest job's peak RSS MB, "
         f"{small['objects']:,} | the same, {large['objects']:,} | change |",
@@ -75,6 +78,12 @@ def markdown(rules: pd.DataFrame, small: dict, large: dict) -> str:
             f"| {rule} | {r['jobs_small']:.0f} / {r['jobs_large']:.0f} | {r['peak_rss_mb_small']:,.0f} | "
             f"{r['peak_rss_mb_large']:,.0f} | {r['change']:+.0%}{flag} |"
         )
+    if len(quiet):
+        lines += [
+            "",
+            f"Within {steady:.0%} (peak RSS at most {quiet['peak_rss_mb_large'].max():,.0f} MB): "
+            f"{', '.join(quiet.index)}.",
+        ]
     wall = large["wall_ms_per_object"] / small["wall_ms_per_object"] - 1
     cpu = large["cpu_ms_per_object"] / small["cpu_ms_per_object"] - 1
     lines += [
@@ -96,8 +105,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("small", type=Path)
     parser.add_argument("large", type=Path)
+    parser.add_argument("--steady", type=float, default=0.0, help="name rules that changed less than this in a line")
     args = parser.parse_args()
-    print(markdown(*compare(args.small, args.large)))
+    print(markdown(*compare(args.small, args.large), steady=args.steady))
 
 
 if __name__ == "__main__":

@@ -71,3 +71,5 @@ def test_scale_compare_tables_each_rules_largest_job_and_the_test_side_per_objec
     text = markdown(rules, small, large)
     assert "| submission | 1 / 1 | 200 | 380 | +90% **(over 20%)** |" in text
     assert "| ingest | 3 / 21 | 210 | 210 | +0% |" in text and "**1250.0 ms** | **+0%** |" in text
+    steady = markdown(rules, small, large, steady=0.05)
+    assert "| ingest |" not in steady and "Within 5% (peak RSS at most 250 MB): predict, ingest." in steady
