@@ -58,7 +58,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "benchmarks")]
 
-from summarize import collect  # noqa: E402
+from summarize import collect, test_split_sizes  # noqa: E402
 from time_run import SNAKEMAKE, machine  # noqa: E402
 
 # The executor's latency per cluster job, measured through profiles/slurm on the project's single-node Slurm
@@ -524,12 +524,8 @@ class Run:
 
 def test_split_objects(results: Path) -> float | None:
     """The mean number of objects per test split of a finished run (its catalogue tables), None without any."""
-    import pyarrow.parquet as pq
-
-    files = sorted((results / "catalog" / "test").glob("*.parquet"))
-    if not files:
-        return None
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files) / len(files)
+    sizes = test_split_sizes(results)
+    return sum(sizes) / len(sizes) if sizes else None
 
 
 def cluster_units(run_dir: Path, config: list[str], names: dict[int, str | None], jobs: dict[int, Job]):

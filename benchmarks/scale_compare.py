@@ -19,16 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from summarize import collect  # noqa: E402
+from summarize import collect, test_split_sizes  # noqa: E402
 
 LIMIT = 0.20  # the largest change of a rule's peak memory, or of the test side's time per object, that passes
-
-
-def test_objects(results: Path) -> int:
-    """The run's test objects: the rows of its per-split test catalogues."""
-    import pyarrow.parquet as pq
-
-    return sum(pq.ParquetFile(p).metadata.num_rows for p in (results / "catalog" / "test").glob("*.parquet"))
 
 
 def is_test_side(job: str) -> bool:
@@ -60,7 +53,8 @@ def compare(small: Path, large: Path) -> tuple[pd.DataFrame, dict, dict]:
     rules = per_rule(a).add_suffix("_small").join(per_rule(b).add_suffix("_large"), how="outer")
     rules["change"] = rules["peak_rss_mb_large"] / rules["peak_rss_mb_small"] - 1
     rules = rules.sort_values("peak_rss_mb_large", ascending=False)
-    return rules, test_side(a, test_objects(small / "results")), test_side(b, test_objects(large / "results"))
+    small_objects, large_objects = sum(test_split_sizes(small / "results")), sum(test_split_sizes(large / "results"))
+    return rules, test_side(a, small_objects), test_side(b, large_objects)
 
 
 def markdown(rules: pd.DataFrame, small: dict, large: dict, steady: float = 0.0) -> str:

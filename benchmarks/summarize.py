@@ -35,6 +35,13 @@ def collect(results: Path) -> pd.DataFrame:
     ]
 
 
+def test_split_sizes(results: Path) -> list[int]:
+    """The objects of each test split of a finished run (the rows of its per-split test catalogues)."""
+    import pyarrow.parquet as pq
+
+    return [pq.ParquetFile(p).metadata.num_rows for p in sorted((results / "catalog" / "test").glob("*.parquet"))]
+
+
 def per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
     return (
         jobs.groupby("rule", sort=False)
