@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mallorn_tde.io import read_json, read_table, write_json, write_table
+from mallorn_tde.io import read_json, read_rows, read_table, write_json, write_table
 
 
 @pytest.mark.parametrize("kind", ["floats", "mixed"])
@@ -43,3 +43,12 @@ def test_json_is_written_indented_with_sorted_keys_and_read_back(tmp_path):
         '{\n  "a": {\n    "x": "text",\n    "y": null\n  },\n  "b": [\n    1,\n    0.1\n  ]\n}'
     )
     assert read_json(tmp_path / "v.json") == value
+
+
+def test_read_rows_reads_the_asked_rows_and_for_no_ids_none(tmp_path):
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=pd.Index(["a", "b", "c"], name="object_id"))
+    write_table(table, tmp_path / "t.parquet")
+    rows = read_rows(tmp_path / "t.parquet", ["c", "a", "absent"])
+    pd.testing.assert_frame_equal(rows, table.loc[["a", "c"]])  # the table's order, absent ids skipped
+    empty = read_rows(tmp_path / "t.parquet", [])
+    assert empty.empty and empty.index.name == "object_id" and list(empty.columns) == ["x"]

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
+from mallorn_tde.io import read_rows
 from mallorn_tde.lightcurve_panels import object_panels, read_lightcurves, top_test_objects
 from mallorn_tde.logs import logged
 from mallorn_tde.plots import lightcurves_figure, save_figure
-from mallorn_tde.predictions import read_rows
 
 with logged(snakemake.log[0]):
     settings = snakemake.params.lightcurves

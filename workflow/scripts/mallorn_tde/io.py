@@ -32,6 +32,16 @@ def read_columns(path, columns) -> pd.DataFrame:
     return pq.read_table(path, columns=[index, *wanted]).to_pandas().set_index(index)
 
 
+def read_rows(path, ids) -> pd.DataFrame:
+    """The rows of ``ids`` (index values; any order, absent ones skipped) of a table written by
+    :func:`write_table`: parquet's filter reads those rows, not the whole table."""
+    schema = pq.read_schema(path)
+    index = schema.names[0]
+    if not len(ids):
+        return schema.empty_table().to_pandas().set_index(index)
+    return pq.read_table(path, filters=[(index, "in", [str(i) for i in ids])]).to_pandas().set_index(index)
+
+
 def read_tables(paths) -> pd.DataFrame:
     """Several tables of the same columns (say the per-split catalogues of one side), one after the other."""
     return pd.concat([read_table(path) for path in paths])

@@ -12,9 +12,9 @@ import logging
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from .constants import FILTERS
+from .io import read_rows
 from .pages import probability_text
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,7 @@ def lightcurve_view(lc: pd.DataFrame, z: float, with_model: bool, window=(-150.0
 
 def read_lightcurves(paths, ids) -> pd.DataFrame:
     """The ingested observations of the objects ``ids`` from the per-split lightcurve tables (object_id a column)."""
-    ids = [str(i) for i in ids]
-    parts = [pq.read_table(p, filters=[("object_id", "in", ids)]).to_pandas() for p in paths] if ids else []
+    parts = [read_rows(p, ids).reset_index() for p in paths] if len(ids) else []
     columns = ["object_id", "mjd", "flux", "flux_err", "filter"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 

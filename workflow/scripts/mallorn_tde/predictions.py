@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from .contract import InputError, format_ids
 from .features import merge_tables
-from .io import read_table, read_tables
+from .io import read_rows, read_table, read_tables
 from .model import predict
 from .selection import feature_matrix
 
@@ -26,15 +25,6 @@ def read_merged(catalogs, features) -> pd.DataFrame:
     (files), as the training side's merge job makes it (workflow/scripts/merge.py): one test split's for its
     prediction job, or every test split's for a check by hand."""
     return merge_tables(read_tables(catalogs), {path: read_table(path) for path in features})
-
-
-def read_rows(path, ids) -> pd.DataFrame:
-    """The rows of ``ids`` (index values; any order, absent ones skipped) of a table written by
-    :func:`mallorn_tde.io.write_table`: parquet's filter reads those rows, not the whole table."""
-    index = pq.read_schema(path).names[0]
-    if not len(ids):
-        return pq.read_table(path).slice(0, 0).to_pandas().set_index(index)
-    return pq.read_table(path, filters=[(index, "in", [str(i) for i in ids])]).to_pandas().set_index(index)
 
 
 def split_probabilities(models, table: pd.DataFrame) -> pd.Series:
