@@ -269,6 +269,13 @@ def _text(df: pd.DataFrame, c: Column, path) -> pd.Series:
     return values
 
 
+def check_unique_ids(ids: pd.Series, path) -> None:
+    """Each object once in a file (its ``object_id`` column): a repeated id is an error naming the ids."""
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        raise InputError(f"{path}: column 'object_id' has duplicated ids: {format_ids(ids[dup])}")
+
+
 def check_columns(df: pd.DataFrame, contract_key: str, path) -> pd.DataFrame:
     """``df`` (as :func:`read_csv` gives it) checked column by column against its contract.
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .constants import log_filename
-from .contract import LIGHTCURVE_FILES, InputError, check_columns, format_ids, read_csv
+from .contract import LIGHTCURVE_FILES, InputError, check_columns, check_unique_ids, format_ids, read_csv
 from .dust import ebv_coefficients
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,7 @@ def read_log(path, side: str) -> pd.DataFrame:
     """
     df = read_csv(path)
     values = check_columns(df, log_filename(side), path)
-    dup = df["object_id"].duplicated(keep=False)
-    if dup.any():
-        raise InputError(f"{path}: column 'object_id' has duplicated ids: {format_ids(df.loc[dup, 'object_id'])}")
+    check_unique_ids(df["object_id"], path)
     out = pd.DataFrame(index=pd.Index(df["object_id"].to_numpy(), name="object_id"))
     for column in ("Z", "EBV", "Z_err"):
         out[column] = values[column].to_numpy()

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .constants import SAMPLE_SUBMISSION
-from .contract import InputError, check_columns, format_ids, read_csv
+from .contract import InputError, check_columns, check_unique_ids, read_csv
 
 
 def read_sample_submission(path) -> pd.Series:
     """The object ids of a sample submission, in its order, checked as the data contract says."""
     df = read_csv(path)
     ids = check_columns(df, SAMPLE_SUBMISSION, path)["object_id"]
-    dup = ids.duplicated(keep=False)
-    if dup.any():
-        raise InputError(f"{path}: column 'object_id' has duplicated ids: {format_ids(ids[dup])}")
+    check_unique_ids(ids, path)
     return ids
 
 
