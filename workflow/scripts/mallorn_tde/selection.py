@@ -119,7 +119,8 @@ def select(X: pd.DataFrame, y: pd.Series, settings: dict):
     Returns (selected column names in their original order, relevance table of the tested columns).
     """
     tested = tested_columns(X.columns, settings["tested"])
-    kept = [c for c in X.columns if c not in set(tested)]
+    faced = set(tested)
+    kept = [c for c in X.columns if c not in faced]
     chosen, table = (
         select_features(X[tested], y, settings["fdr_level"], settings["min_features"], settings.get("max_features", 0))
         if tested
