@@ -21,7 +21,6 @@ import lightgbm as lgb
 import numpy as np
 import optuna
 import pandas as pd
-from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
 from .evaluation import best_threshold
@@ -263,14 +262,13 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     def objective(trial: optuna.Trial) -> float:
         params = suggest_params(trial, pos_weight_max)
         for step, (done, proba) in enumerate(inner_cv_steps(X, labels, params, inner_folds, seed, threads)):
-            ap = average_precision_score(y[done], proba[done])
+            threshold, f1 = best_threshold(y[done], proba[done])
             if step < inner_folds - 1:
-                trial.report(ap, step)
+                trial.report(f1, step)
                 if trial.should_prune():
                     raise optuna.TrialPruned()
-        threshold, f1 = best_threshold(y, proba)
         trial.set_user_attr("threshold", threshold)
-        return ap
+        return f1
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = journal_storage(storage_path)
