@@ -97,16 +97,16 @@ def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) 
 def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
     """The search space: tree shape, learning rate, sampling, regularisation and class weighting."""
     return {
-        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.06, log=True),
-        "num_boost_round": trial.suggest_int("num_boost_round", 300, 800, step=100),
-        "num_leaves": trial.suggest_int("num_leaves", 7, 31, log=True),
-        "max_depth": trial.suggest_int("max_depth", 3, 10),
-        "min_child_samples": trial.suggest_int("min_child_samples", 5, 40, log=True),
-        "feature_fraction": trial.suggest_float("feature_fraction", 0.2, 0.7),
-        "bagging_fraction": trial.suggest_float("bagging_fraction", 0.6, 1.0),
+        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
+        "num_boost_round": trial.suggest_int("num_boost_round", 50, 400, step=50),
+        "num_leaves": trial.suggest_int("num_leaves", 4, 64, log=True),
+        "max_depth": trial.suggest_int("max_depth", 2, 10),
+        "min_child_samples": trial.suggest_int("min_child_samples", 3, 50, log=True),
+        "feature_fraction": trial.suggest_float("feature_fraction", 0.2, 1.0),
+        "bagging_fraction": trial.suggest_float("bagging_fraction", 0.5, 1.0),
         "bagging_freq": trial.suggest_int("bagging_freq", 1, 7),
-        "lambda_l1": trial.suggest_float("lambda_l1", 1e-8, 1.0, log=True),
-        "lambda_l2": trial.suggest_float("lambda_l2", 1e-8, 1.0, log=True),
+        "lambda_l1": trial.suggest_float("lambda_l1", 1e-8, 10.0, log=True),
+        "lambda_l2": trial.suggest_float("lambda_l2", 1e-8, 10.0, log=True),
         "tde_weight": trial.suggest_float("tde_weight", 1.0, max(pos_weight_max, 1.0 + 1e-9), log=True),
     }
 
