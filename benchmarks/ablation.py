@@ -70,9 +70,9 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "the default with SN IIn and SLSN as classes of their own (model.objective: lookalikes)",
         {"model": {"objective": "lookalikes"}},
     ),
-    "inner-5": (
-        "the default with 5 inner folds per trial instead of 3 (the threshold's models see 80% of a training part)",
-        {"tuning": {"inner_folds": 5}},
+    "inner-3": (
+        "the default with 3 inner folds per trial instead of 5 (the threshold's models see 67% of a training part)",
+        {"tuning": {"inner_folds": 3}},
     ),
     "seed": ("the seed's method (config/seed.yaml)", SEED_METHOD),
 }

@@ -36,7 +36,7 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     first = tune(X, y, settings, tmp_path / "a.journal", threads=1)
     again = tune(X, y, settings, tmp_path / "b.journal", threads=1)
     assert first == again
-    assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1
+    assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1 and 0 < first["inner_ap"] <= 1
     assert first["params"]["bagging_freq"] > 0
 
     # An interrupted study (2 of 4 trials done, one left RUNNING by a kill) resumes to the same answer.
@@ -230,7 +230,7 @@ def test_median_pruning_stops_poor_trials_which_count_but_never_win(tmp_path):
     assert all(s == optuna.trial.TrialState.COMPLETE for s in states[:PRUNE_AFTER_TRIALS])
     assert all(max(t.intermediate_values) < settings["inner_folds"] - 1 for t in pruned)
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    assert result["inner_f1"] == max(t.value for t in complete)
+    assert result["inner_ap"] == max(t.value for t in complete)
 
 
 def test_inner_cv_steps_end_with_the_pooled_probabilities():

@@ -14,5 +14,6 @@ with logged(snakemake.log[0]) as log:
     Path(snakemake.params.storage).parent.mkdir(parents=True, exist_ok=True)
     labels = class_labels(train, snakemake.params.objective)
     result = tune(X, labels, snakemake.params.tuning, snakemake.params.storage, snakemake.threads)
-    log.info("best inner F1 %.4f at threshold %.4f", result["inner_f1"], result["threshold"])
+    best = result["inner_ap"], result["inner_f1"], result["threshold"]
+    log.info("best inner AP %.4f; inner F1 %.4f at threshold %.4f", *best)
     write_json(result, snakemake.output[0])
