@@ -69,8 +69,8 @@ SLURM_LATENCY_S = 36.7
 LATENCY_SOURCE = (
     "the executor's latency per cluster job measured through profiles/slurm on the project's single-node Slurm "
     '(BENCHMARKS.md, "Through Slurm"): the median over the built-in run\'s 55 cluster jobs of the time from '
-    "submission to Snakemake seeing the job finished (never less than 39 s: the profile waits 40 s before the first status "
-    "check), less the work inside. Queue waits on a shared cluster come on top"
+    "submission to Snakemake seeing the job finished (never less than 39 s: the profile waits 40 s before the "
+    "first status check), less the work inside. Queue waits on a shared cluster come on top"
 )
 TEST_SPLIT_GROUP = "test_split"  # workflow/rules/common.smk
 SIMULATOR = "simulate"  # the rule that makes the built-in data: no time in a replay with --test-splits
