@@ -1,12 +1,23 @@
 """mallorn_tde.catalog: both logs validated together, distances, photometric-like training redshifts, and one
-split's catalogue as each ingest job writes it."""
+split's catalogue as each ingest job writes it, from the logs read in chunks."""
+
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 from challenge_files import TEST_LOG, write
 
-from mallorn_tde.catalog import build_catalog, luminosity_distances, photometric_like, split_catalog
+from mallorn_tde import ingest
+from mallorn_tde.catalog import (
+    build_catalog,
+    luminosity_distances,
+    photometric_like,
+    split_catalog,
+    validated_logs,
+    with_distances,
+)
+from mallorn_tde.contract import read_csv_chunks
 from mallorn_tde.ingest import InputError
 
 
@@ -51,11 +62,66 @@ def test_split_catalog_is_its_splits_rows_of_the_whole_catalogue(tmp_path):
     one = split_catalog(train_log, test_log, "train", "split_02")
     pd.testing.assert_frame_equal(one, whole.loc[whole["split"] == "split_02"])
     assert split_catalog(train_log, test_log, "test", "split_02").empty  # no test object in that split
-    # each split's job validates both whole logs: a problem in another split's row stops it too
+    # each split's job validates its own split's rows: a bad value stops the job of the row's split
     broken = TEST_LOG.replace("t_two,-0.01,0.02,0.0", "t_two,-0.01,0.02,-1.0")
     _, train_log, test_log = write(tmp_path, test_log=broken)
-    with pytest.raises(InputError, match="EBV"):
-        split_catalog(train_log, test_log, "train", "split_02")
+    with pytest.raises(InputError, match=r"test_log\.csv: column 'EBV' must be >= 0, not for object\(s\) t_two"):
+        split_catalog(train_log, test_log, "test", "split_01")
+    pd.testing.assert_frame_equal(split_catalog(train_log, test_log, "train", "split_02"), one)
+
+
+def many_splits_logs(tmp_path, train_extra="", test_extra=""):
+    """Logs of 30 training and 24 test objects over several interleaved splits, with empty Z_err, SpecType and
+    test Z and a negative test Z; ``*_extra`` rows are appended. Returns (train log, test log)."""
+    train = ["object_id,Z,Z_err,EBV,SpecType,English Translation,split,target"]
+    for i in range(30):
+        spec = ("TDE", "1") if i % 7 == 0 else ("AGN" if i % 3 else "", "0")
+        train.append(
+            f"tr_{i},{0.05 + i / 20},{'' if i % 2 else 0.01},{i / 100},{spec[0]},x,split_0{i % 4 + 1},{spec[1]}"
+        )
+    test = ["object_id,Z,Z_err,EBV,SpecType,English Translation,split"]
+    for i in range(24):
+        z = "" if i == 5 else -0.01 if i == 6 else 0.1 + i / 10
+        test.append(f"te_{i},{z},{0.02 * (1 + i / 10)},{i / 50},,y,split_0{i % 3 + 1}")
+    _, train_log, test_log = write(
+        tmp_path, train_log="\n".join(train) + "\n" + train_extra, test_log="\n".join(test) + "\n" + test_extra
+    )
+    return train_log, test_log
+
+
+def test_split_catalog_read_in_chunks_is_the_whole_catalogues_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "LOG_CHUNK_ROWS", 4)
+    train_log, test_log = many_splits_logs(tmp_path)
+    assert len(list(read_csv_chunks(train_log, 4))) == 8 and len(list(read_csv_chunks(test_log, 4))) == 6
+    logs = validated_logs(train_log, test_log)  # both whole logs, as split_catalog read them before
+    for side, splits in (("train", 4), ("test", 3)):
+        for split in [f"split_0{k}" for k in range(1, splits + 2)]:  # the last: a split with no object of the side
+            one = split_catalog(train_log, test_log, side, split)
+            expected = with_distances(logs[side].loc[logs[side]["split"] == split])
+            pd.testing.assert_frame_equal(one, expected, check_exact=True)
+            assert one.index.dtype == expected.index.dtype and one.empty == (split == f"split_0{splits + 1}")
+
+
+def test_split_catalog_finds_its_ids_again_in_a_later_chunk_of_its_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "LOG_CHUNK_ROWS", 4)
+    # tr_0 (split_01, the first chunk) again in the last chunk, in split_03
+    train_log, test_log = many_splits_logs(tmp_path, train_extra="tr_0,0.3,,0.0,AGN,x,split_03,0\n")
+    for split in ("split_01", "split_03"):
+        with pytest.raises(InputError, match=r"train_log\.csv: column 'object_id' has duplicated ids: tr_0$"):
+            split_catalog(train_log, test_log, "train", split)
+    assert len(split_catalog(train_log, test_log, "train", "split_02")) == 8  # no id of split_02 is repeated
+
+
+def test_split_catalog_finds_its_ids_in_a_later_chunk_of_the_other_log(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "LOG_CHUNK_ROWS", 4)
+    # tr_4 (split_01 of the training log) also in the test log's last chunk, in split_02
+    train_log, test_log = many_splits_logs(tmp_path, test_extra="tr_4,0.3,0.03,0.1,,z,split_02\n")
+    files = f"{train_log} and {test_log}: "
+    shared = re.escape(files) + r"column 'object_id' has 1 object\(s\) in both train and test: tr_4$"
+    with pytest.raises(InputError, match=shared):
+        split_catalog(train_log, test_log, "train", "split_01")
+    with pytest.raises(InputError, match=shared):
+        split_catalog(train_log, test_log, "test", "split_02")
 
 
 def test_distances_are_astropys_flat_lambda_cdm():

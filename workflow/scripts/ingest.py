@@ -1,5 +1,6 @@
-"""One split and side: its catalogue (the log rows, validated with both whole logs, with luminosity distances),
-then its lightcurves validated against those rows, corrected for Milky Way dust and sorted by time."""
+"""One split and side: its catalogue (its log rows, validated, checked against both logs read in chunks, with
+luminosity distances), then its lightcurves validated against those rows, corrected for Milky Way dust and sorted
+by time."""
 
 from mallorn_tde.catalog import split_catalog
 from mallorn_tde.ingest import ingest_split

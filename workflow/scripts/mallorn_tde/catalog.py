@@ -1,8 +1,9 @@
 """The object catalogue: the logs validated, with the luminosity distances the physics features need.
 
 The workflow builds it per split and side (:func:`split_catalog`), so that an edit of one object's row
-reruns only that split's jobs; each such job validates both whole logs, so every run that reads an edited
-log checks it.
+reruns only that split's jobs. Such a job reads the logs in chunks, in memory bounded by a chunk and its split's
+rows: it validates its split's rows, and checks their ids against the rest of its log (duplicates) and against
+the other log (shared objects), so that together the jobs of all splits check both whole logs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .constants import C_CGS, DISTANCE_COLUMNS, H0, OM0
-from .ingest import check_disjoint, read_log
+from .ingest import check_disjoint, fail_if_shared, id_counts, read_log, read_log_split
 
 # Gauss-Legendre nodes of the comoving-distance integral: the integrand is smooth on [0, z], so 64 nodes give
 # astropy's FlatLambdaCDM distances to 1e-11 (relative) up to z = 10 (tests/test_catalog.py).
@@ -90,7 +91,22 @@ def split_catalog(
 ) -> pd.DataFrame:
     """One split's rows of one side's :func:`build_catalog` (empty when the log names no object of it).
 
-    Both whole logs are validated; distances are computed for the split's rows only.
+    The side's log is read in chunks and only the split's rows are kept and validated (:func:`read_log_split`:
+    their ids also checked against every row of that log); of the other log, only the ``object_id`` column is
+    read, in chunks, to check that none of the split's objects is in it. Memory is bounded by a chunk
+    (:data:`mallorn_tde.ingest.LOG_CHUNK_ROWS` rows) and the split's rows, not by the length of the logs.
+
+    Photometric-like training redshifts (side ``"train"`` with ``train_redshift="photometric"``) are drawn over
+    the whole training log with the test log's Z_err model, so that option reads and validates both whole
+    logs (:func:`validated_logs`). Distances are computed for the split's rows only.
     """
-    table = validated_logs(train_log_path, test_log_path, train_redshift, seed)[side]
-    return with_distances(table.loc[table["split"] == split])
+    if train_redshift not in TRAIN_REDSHIFTS:
+        raise ValueError(f"train_redshift must be one of {TRAIN_REDSHIFTS}, got {train_redshift!r}")
+    if side == "train" and train_redshift == "photometric":
+        table = validated_logs(train_log_path, test_log_path, train_redshift, seed)["train"]
+        return with_distances(table.loc[table["split"] == split])
+    paths = {"train": train_log_path, "test": test_log_path}
+    other = "test" if side == "train" else "train"
+    rows = read_log_split(paths[side], side, split)
+    fail_if_shared(rows.index[id_counts(paths[other], rows.index) > 0], train_log_path, test_log_path)
+    return with_distances(rows)

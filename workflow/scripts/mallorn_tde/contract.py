@@ -197,17 +197,40 @@ def format_ids(ids) -> str:
     return shown + (f" (and {more} more)" if more > 0 else "")
 
 
-def read_csv(path) -> pd.DataFrame:
-    """A file of the data set, every cell as text (an empty cell as NaN), so a bad value is reported, not coerced."""
+def _existing_file(path) -> Path:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=False)
+    return path
+
+
+# Every cell as text (an empty cell as NaN), so a bad value is reported, not coerced.
+_AS_TEXT = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+
+
+def read_csv(path) -> pd.DataFrame:
+    """A file of the data set, every cell as text (an empty cell as NaN), so a bad value is reported, not coerced."""
+    df = pd.read_csv(_existing_file(path), **_AS_TEXT)
     if df.empty:
         raise InputError(f"{path}: file has a header but no rows")
     return df
+
+
+def read_csv_chunks(path, rows: int, columns: tuple[str, ...] | None = None):
+    """``path`` read as :func:`read_csv` reads it (the same errors), in chunks of ``rows`` rows.
+
+    ``columns``: only these are read (a column missing from the file is left out, not an error).
+    """
+    usecols = None if columns is None else (lambda name: name in columns)
+    total = 0
+    with pd.read_csv(_existing_file(path), **_AS_TEXT, usecols=usecols, chunksize=rows) as reader:
+        for chunk in reader:
+            total += len(chunk)
+            yield chunk
+    if total == 0:
+        raise InputError(f"{path}: file has a header but no rows")
 
 
 def require_columns(df: pd.DataFrame, expected, path) -> None:

@@ -15,13 +15,26 @@ import numpy as np
 import pandas as pd
 
 from .constants import log_filename
-from .contract import LIGHTCURVE_FILES, InputError, check_columns, check_unique_ids, format_ids, read_csv
+from .contract import (
+    LIGHTCURVE_FILES,
+    InputError,
+    check_columns,
+    check_unique_ids,
+    format_ids,
+    read_csv,
+    read_csv_chunks,
+    require_columns,
+)
 from .dust import ebv_coefficients
 
 log = logging.getLogger(__name__)
 
 # The ingested table: one row per usable observation, dust-corrected, sorted by object and time.
 INGESTED_COLUMNS = ("object_id", "mjd", "flux", "flux_err", "filter")
+
+# Rows per chunk when an ingest job reads a log (:func:`read_log_split`, :func:`id_counts`): its memory is bounded
+# by one chunk and its own split's rows, not by the length of the logs.
+LOG_CHUNK_ROWS = 100_000
 
 
 @dataclass
@@ -43,21 +56,29 @@ def deredden(flux: np.ndarray, filters: np.ndarray, ebv: np.ndarray) -> np.ndarr
 
 
 def read_log(path, side: str) -> pd.DataFrame:
-    """One side's log, validated, indexed by object_id, with numeric Z, Z_err, EBV (and target, SpecType).
+    """One side's whole log, validated, indexed by object_id, with numeric Z, Z_err, EBV (and target, SpecType).
 
     A test object's empty or infinite Z is NaN here; :func:`ingest_split` warns about it.
     """
-    df = read_csv(path)
+    return validate_log(read_csv(path), side, path)
+
+
+def validate_log(df: pd.DataFrame, side: str, path) -> pd.DataFrame:
+    """Rows of one side's log (text, as :func:`read_csv` gives them) validated, as :func:`read_log` returns them.
+
+    Every check of the contract is made on these rows; ids are checked to be unique among them only.
+    """
     values = check_columns(df, log_filename(side), path)
     check_unique_ids(df["object_id"], path)
-    out = pd.DataFrame(index=pd.Index(df["object_id"].to_numpy(), name="object_id"))
+    # Text columns keep the dtype they were read with (.array), which NumPy's object arrays lose when empty.
+    out = pd.DataFrame(index=pd.Index(df["object_id"].array, name="object_id"))
     for column in ("Z", "EBV", "Z_err"):
         out[column] = values[column].to_numpy()
-    out["split"] = values["split"].to_numpy()
+    out["split"] = values["split"].array
     if side == "train":
         out["target"] = values["target"].astype(int).to_numpy()
         # The class behind the label; the multiclass model learns from it, so it must agree with target.
-        out["SpecType"] = values["SpecType"].fillna("").str.strip().to_numpy()
+        out["SpecType"] = values["SpecType"].fillna("").str.strip().array
         disagree = (out["SpecType"] == "TDE") != (out["target"] == 1)
         if disagree.any():
             raise InputError(
@@ -67,9 +88,40 @@ def read_log(path, side: str) -> pd.DataFrame:
     return out
 
 
+def id_counts(path, ids: pd.Index) -> np.ndarray:
+    """How often each of ``ids`` (unique) is in the ``object_id`` column of the log at ``path``, read in chunks."""
+    counts = np.zeros(len(ids), dtype=np.int64)
+    for chunk in read_csv_chunks(path, LOG_CHUNK_ROWS, columns=("object_id",)):
+        require_columns(chunk, ["object_id"], path)
+        found = chunk["object_id"]
+        counts += found[found.isin(ids)].value_counts().reindex(ids, fill_value=0).to_numpy()
+    return counts
+
+
+def read_log_split(path, side: str, split: str) -> pd.DataFrame:
+    """One split's rows of one side's :func:`read_log`, in memory bounded by a chunk and those rows.
+
+    The log is read in chunks, of which only the split's rows are kept and validated (rows of other splits are
+    their own split's job's to check). An id of the split that appears again anywhere in the log, in any
+    split, is an error, as :func:`read_log` makes it.
+    """
+    # Without a 'split' column no row is kept, and validate_log names the missing column as read_log does.
+    chunks = read_csv_chunks(path, LOG_CHUNK_ROWS)
+    kept = [chunk.loc[chunk["split"] == split] if "split" in chunk else chunk.iloc[:0] for chunk in chunks]
+    rows = validate_log(pd.concat(kept), side, path)
+    repeated = rows.index[id_counts(path, rows.index) > 1]
+    if len(repeated):
+        raise InputError(f"{path}: column 'object_id' has duplicated ids: {format_ids(repeated)}")
+    return rows
+
+
 def check_disjoint(train_log: pd.DataFrame, test_log: pd.DataFrame, train_path, test_path) -> None:
     """An object in both logs would leak its label into the test side."""
-    both = train_log.index.intersection(test_log.index)
+    fail_if_shared(train_log.index.intersection(test_log.index), train_path, test_path)
+
+
+def fail_if_shared(both: pd.Index, train_path, test_path) -> None:
+    """The error of :func:`check_disjoint` for ``both``, the ids found in both logs, if there are any."""
     if len(both):
         raise InputError(
             f"{train_path} and {test_path}: column 'object_id' has {len(both)} object(s) in both train and "
