@@ -62,10 +62,10 @@ from summarize import collect, test_split_sizes  # noqa: E402
 from time_run import SNAKEMAKE, machine  # noqa: E402
 
 # The executor's latency per cluster job, measured through profiles/slurm on the project's single-node Slurm
-# (BENCHMARKS.md, "Through Slurm", the built-in run of 2026-12-04 at commit 701c7a9, `--latency-from`): the
+# (BENCHMARKS.md, "Through Slurm", the built-in run of 2026-12-05 at commit 8ce9fd9, `--latency-from`): the
 # median, over its 55 cluster jobs, of the time from submission to Snakemake seeing the job finished, less the
 # work inside. The median leaves out the six model chains, which waited in Slurm's queue for the node's 2 CPUs.
-SLURM_LATENCY_S = 36.7
+SLURM_LATENCY_S = 38.4
 LATENCY_SOURCE = (
     "the executor's latency per cluster job measured through profiles/slurm on the project's single-node Slurm "
     '(BENCHMARKS.md, "Through Slurm"): the median over the built-in run\'s 55 cluster jobs of the time from '
