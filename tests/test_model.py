@@ -240,3 +240,25 @@ def test_inner_cv_steps_end_with_the_pooled_probabilities():
     assert [int(done.sum()) for done, _ in steps] == sorted(int(done.sum()) for done, _ in steps)
     assert steps[-1][0].all()
     np.testing.assert_array_equal(steps[-1][1], inner_cv_probabilities(X, y, params, 3, 5, 1))
+
+
+def test_a_journal_lock_left_by_a_killed_job_is_broken(tmp_path, monkeypatch):
+    """A job killed while appending leaves the journal's lock behind; the retried job breaks it after the grace
+    period, also when the journal's path is relative (as the workflow gives it), instead of waiting forever."""
+    import threading
+
+    from mallorn_tde import model
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(model, "LOCK_GRACE_S", 1)
+    Path("results/optuna").mkdir(parents=True)
+    killed = journal_storage("results/optuna/final.journal")
+    killed._backend._lock.acquire()  # the lock a killed job held: taken and never released
+    done = threading.Event()
+
+    def retried_job():
+        optuna.create_study(study_name="s", storage=journal_storage("results/optuna/final.journal"))
+        done.set()
+
+    threading.Thread(target=retried_job, daemon=True).start()
+    assert done.wait(timeout=30), "the retried job still waits for the killed job's lock"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 
 import lightgbm as lgb
 import numpy as np
@@ -40,6 +41,8 @@ LOOKALIKE_CLASSES = ("other", "TDE", "SN IIn", "SLSN", "SN Ia", "AGN")
 MAX_BIN = 31  # histogram bins per feature (see lgb_params)
 # Optuna's median pruning (see tune): no trial is stopped before this many have finished.
 PRUNE_AFTER_TRIALS = 5
+# Seconds after which a study journal's lock, left by a killed job, is broken (Optuna's default; see journal_storage).
+LOCK_GRACE_S = 30
 
 
 def class_labels(table: pd.DataFrame, objective: str) -> pd.Series:
@@ -237,10 +240,16 @@ def journal_storage(path) -> optuna.storages.JournalStorage:
 
     SQLite relies on the filesystem's POSIX locks, which network filesystems implement badly or not at all;
     the journal is appended to under a lock file created with an atomic symlink (Optuna's default), and a
-    lock left by a killed process is broken after a grace period. Every finished trial is on disk (fsync)
-    before the next one starts, so a killed job loses only the trial it was running.
+    lock left by a killed process is broken after :data:`LOCK_GRACE_S` seconds. Every finished trial is on disk
+    (fsync) before the next one starts, so a killed job loses only the trial it was running.
+
+    The path is made absolute: the lock is a symlink to the journal, and Optuna judges its age by the target's
+    time. A relative target resolves from the lock's own folder, so the link dangles, and a stale lock (a job
+    killed while appending) was then never broken: the retried job spun on it forever.
     """
-    return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
+    path = os.path.abspath(path)
+    lock = optuna.storages.journal.JournalFileSymlinkLock(path, grace_period=LOCK_GRACE_S)
+    return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path, lock_obj=lock))
 
 
 def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threads: int) -> dict:
