@@ -48,6 +48,11 @@ def with_distances(meta: pd.DataFrame) -> pd.DataFrame:
 TRAIN_REDSHIFTS = ("spectroscopic", "photometric")
 
 
+def check_train_redshift(train_redshift: str) -> None:
+    if train_redshift not in TRAIN_REDSHIFTS:
+        raise ValueError(f"train_redshift must be one of {TRAIN_REDSHIFTS}, got {train_redshift!r}")
+
+
 def photometric_like(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Training redshifts degraded to look like the test side's photometric ones.
 
@@ -71,8 +76,7 @@ def validated_logs(train_log_path, test_log_path, train_redshift: str = "spectro
     ``train_redshift="photometric"`` replaces the training redshifts by :func:`photometric_like` draws, so
     every feature of a training object is computed from a redshift as uncertain as a test object's.
     """
-    if train_redshift not in TRAIN_REDSHIFTS:
-        raise ValueError(f"train_redshift must be one of {TRAIN_REDSHIFTS}, got {train_redshift!r}")
+    check_train_redshift(train_redshift)
     logs = {"train": read_log(train_log_path, "train"), "test": read_log(test_log_path, "test")}
     check_disjoint(logs["train"], logs["test"], train_log_path, test_log_path)
     if train_redshift == "photometric":
@@ -100,8 +104,7 @@ def split_catalog(
     the whole training log with the test log's Z_err model, so that option reads and validates both whole
     logs (:func:`validated_logs`). Distances are computed for the split's rows only.
     """
-    if train_redshift not in TRAIN_REDSHIFTS:
-        raise ValueError(f"train_redshift must be one of {TRAIN_REDSHIFTS}, got {train_redshift!r}")
+    check_train_redshift(train_redshift)
     if side == "train" and train_redshift == "photometric":
         table = validated_logs(train_log_path, test_log_path, train_redshift, seed)["train"]
         return with_distances(table.loc[table["split"] == split])
