@@ -98,6 +98,14 @@ def augmented_features(run: Path, sets: list[str], tsfresh: dict, copies: int, w
     return pd.concat(tables)
 
 
+def training_side_files(run: Path) -> tuple[str, ...]:
+    """The files a run's training lightcurves and catalogue are read from, links resolved."""
+    results = run / "results"
+    return tuple(
+        str(p.resolve()) for side in ("lightcurves", "catalog") for p in sorted((results / side / "train").glob("*"))
+    )
+
+
 def run_config(run: Path) -> dict:
     return yaml.safe_load((run / "config.yaml").read_text())
 
@@ -147,11 +155,15 @@ def main() -> None:
     args = parser.parse_args()
     augmented = {}
     if any(lever.startswith("redshift-augment") for lever in args.levers):
+        made = {}  # runs of one data set share their training side (ablation.py links one cache): made once
         for run in args.runs:
             features = run_config(run)["features"]
             tsfresh = {"settings": features["tsfresh"], "series": features["tsfresh_series"]}
-            with threadpool_limits(1):  # one small GP per object: BLAS threads only contend
-                augmented[run] = augmented_features(run, features["sets"], tsfresh, args.copies, args.width, args.seed)
+            key = (training_side_files(run), repr(features["sets"]), repr(tsfresh))
+            if key not in made:
+                with threadpool_limits(1):  # one small GP per object: BLAS threads only contend
+                    made[key] = augmented_features(run, features["sets"], tsfresh, args.copies, args.width, args.seed)
+            augmented[run] = made[key]
             print(f"{run}: {len(augmented[run])} redshifted copies", file=sys.stderr)
     rows = []
     for lever in args.levers:
