@@ -69,7 +69,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", required=True, help="test log lengths")
     parser.add_argument("--workdir", type=Path, required=True)
-    parser.add_argument("--skip-whole-above", type=int, default=10_000_000, help="no whole-log read above this")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     train = args.workdir / "train_log.csv"
@@ -84,11 +83,8 @@ def main() -> None:
         split = measure(train, test, whole=False)
         assert split["rows"] == min(SPLIT_SIZE, n)
         cells = [f"{n:,}", f"{test.stat().st_size / 1e6:,.0f}", f"{split['peak_mb']:,.0f}, {split['s']:.1f}"]
-        if n <= args.skip_whole_above:
-            whole = measure(train, test, whole=True)
-            cells.append(f"{whole['peak_mb']:,.0f}, {whole['s']:.1f}")
-        else:
-            cells.append("not run")
+        whole = measure(train, test, whole=True)
+        cells.append(f"{whole['peak_mb']:,.0f}, {whole['s']:.1f}")
         print("| " + " | ".join(cells) + " |", flush=True)
         test.unlink()
 

@@ -3,6 +3,7 @@
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 from synthetic import problem
 
+from mallorn_tde import model
 from mallorn_tde.evaluation import best_threshold
 from mallorn_tde.model import (
     CLASSES,
@@ -245,10 +247,6 @@ def test_inner_cv_steps_end_with_the_pooled_probabilities():
 def test_a_journal_lock_left_by_a_killed_job_is_broken(tmp_path, monkeypatch):
     """A job killed while appending leaves the journal's lock behind; the retried job breaks it after the grace
     period, also when the journal's path is relative (as the workflow gives it), instead of waiting forever."""
-    import threading
-
-    from mallorn_tde import model
-
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(model, "LOCK_GRACE_S", 1)
     Path("results/optuna").mkdir(parents=True)
