@@ -88,7 +88,7 @@ def test_train_log_keeps_spectype_and_checks_it_against_target(tmp_path):
 
 # ------------------------------------------------------------------ the data contract, row by row
 # Each case breaks one value of the tiny data set of challenge_files.py and checks what the contract
-# (mallorn_tde/contract.py, README "Data contract") says happens: an error naming the file, the column and the
+# (mallorn_tde/contract.py, docs/data-contract.md) says happens: an error naming the file, the column and the
 # object, or a warning. The workflow's command line surfaces the same errors (tests/test_bad_input.py).
 
 
@@ -356,10 +356,10 @@ def test_the_contract_names_the_columns_ingest_expects():
     assert names(LIGHTCURVE_FILES) == LC_COLUMNS
 
 
-def test_readme_shows_the_contract_table():
+def test_the_data_contract_page_shows_the_contract_table():
     from pathlib import Path
 
     from mallorn_tde.contract import markdown_table
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert markdown_table() in readme, "README.md's 'Data contract' table differs from mallorn_tde.contract"
+    page = (Path(__file__).resolve().parents[1] / "docs" / "data-contract.md").read_text()
+    assert markdown_table() in page, "docs/data-contract.md's table differs from mallorn_tde.contract"
