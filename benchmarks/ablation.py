@@ -74,6 +74,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
         "the default with 3 inner folds per trial instead of 5 (the threshold's models see 67% of a training part)",
         {"tuning": {"inner_folds": 3}},
     ),
+    "fixed": ("the default's first trial alone, a fixed LightGBM without a study", {"tuning": {"n_trials": 1}}),
     "seed": ("the seed's method (config/seed.yaml)", SEED_METHOD),
 }
 

@@ -47,6 +47,8 @@ FOLD_TABLE = "results/cv/folds.tsv"
 SELECTED = "results/model/{scope}/selected_features.txt"
 SELECTION_COUNTS = "results/model/{scope}/selection.json"
 TUNING = "results/model/{scope}/tuning.json"
+# The chosen parameters' pooled inner out-of-fold P(TDE) on the scope's training part (object_id, target, probability).
+INNER_PROBABILITIES = "results/model/{scope}/inner_probabilities.csv"
 
 RUN_LOCK = "results/.run.lock"
 

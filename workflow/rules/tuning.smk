@@ -8,7 +8,8 @@ rule tune:
         folds=scope_folds,
         selected=SELECTED,
     output:
-        TUNING,
+        tuning=TUNING,
+        inner=INNER_PROBABILITIES,
     log:
         "results/logs/tune/{scope}.log",
     benchmark:

@@ -22,10 +22,9 @@ import lightgbm as lgb
 import numpy as np
 import optuna
 import pandas as pd
-from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
-from .evaluation import best_threshold
+from .evaluation import average_precision, best_threshold
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,28 @@ TDE_CLASS = CLASSES.index("TDE")
 # part has it, and the number of classes is the largest label + 1.
 LOOKALIKE_CLASSES = ("other", "TDE", "SN IIn", "SLSN", "SN Ia", "AGN")
 MAX_BIN = 31  # histogram bins per feature (see lgb_params)
-# Optuna's median pruning (see tune): no trial is stopped before this many have finished.
-PRUNE_AFTER_TRIALS = 5
+# Each trial's inner folds stop when their mean AP of P(TDE) has not risen for PATIENCE rounds (see inner_cv).
+PATIENCE = 30
+MAX_ROUNDS = 2000
+# Successive halving on the boosting curve (see tune): at PRUNE_MIN_ROUNDS x PRUNE_FACTOR^k rounds (the rungs) a
+# trial goes on only if its mean inner AP is in the top 1/PRUNE_FACTOR of the trials that reached that rung.
+PRUNE_MIN_ROUNDS = 25
+PRUNE_FACTOR = 3
+PRUNE_RUNGS = frozenset(PRUNE_MIN_ROUNDS * PRUNE_FACTOR**k for k in range(8))
+# The first trial of every study (see tune): a fixed slow LightGBM of 4 classes with the TDE rows weighted 5,
+# which on the real data matched the tuned F1 with a higher AP (BENCHMARKS.md).
+KNOWN_GOOD = {
+    "learning_rate": 0.08,
+    "num_leaves": 15,
+    "max_depth": 8,
+    "min_child_samples": 20,
+    "feature_fraction": 0.3,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l1": 1e-8,
+    "lambda_l2": 1e-8,
+    "tde_weight": 5.0,
+}
 # Seconds after which a study journal's lock, left by a killed job, is broken (Optuna's default; see journal_storage).
 LOCK_GRACE_S = 30
 
@@ -101,14 +120,13 @@ def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) 
 def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
     """The search space: tree shape, learning rate, sampling, regularisation and class weighting.
 
-    Slow, long boosting with small trees (learning rate 0.02-0.06, 300-800 rounds, 7-31 leaves). On a wider space
-    (0.02-0.2, 50-400 rounds, 4-64 leaves) the 12-trial studies mostly chose fast deep boosting by a noisy inner
-    score; over five outer-CV seeds on the real data this space with the inner AP as objective and 5 inner folds
-    raised the nested F1 by 0.021 and AP by 0.027 (BENCHMARKS.md).
+    The number of rounds is not searched: each trial's inner cross-validation stops when the mean inner AP has
+    not improved for :data:`PATIENCE` rounds (:func:`inner_cv`), so a learning rate comes with its own rounds.
+    Slow boosting with small trees (learning rate 0.02-0.1, 7-31 leaves): on a wider space (0.02-0.2, 4-64
+    leaves) the 12-trial studies mostly chose fast deep boosting by a noisy inner score (BENCHMARKS.md).
     """
     return {
-        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.06, log=True),
-        "num_boost_round": trial.suggest_int("num_boost_round", 300, 800, step=100),
+        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.1, log=True),
         "num_leaves": trial.suggest_int("num_leaves", 7, 31, log=True),
         "max_depth": trial.suggest_int("max_depth", 3, 10),
         "min_child_samples": trial.suggest_int("min_child_samples", 5, 40, log=True),
@@ -186,34 +204,109 @@ def feature_importance(model: lgb.Booster | list[lgb.Booster]) -> pd.DataFrame:
     return table.sort_values(["gain", "feature"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
-def inner_cv_steps(X, labels, params, n_folds: int, seed: int, threads: int):
-    """The inner K-fold (stratified by label) one fold at a time: yields, after each fold, the boolean mask of
-    the rows predicted so far and the probabilities (valid under the mask; the last yield covers every row)."""
+def _tde_ap(preds: np.ndarray, data: lgb.Dataset) -> tuple[str, float, bool]:
+    """LightGBM evaluation function: the average precision of P(TDE) on a held-out inner fold."""
+    score = preds[:, TDE_CLASS] if preds.ndim == 2 else preds
+    return "tde_ap", average_precision(data.get_label() == TDE_CLASS, score), True
+
+
+def _report_to(trial: optuna.Trial):
+    """A LightGBM callback that reports the mean inner AP to ``trial`` at the pruner's rungs
+    (:data:`PRUNE_RUNGS`) and stops the trial there when the pruner says so. The first trial of a study is never
+    stopped (it is what the others are measured against), but its values are the pruner's first bar. (Optuna's
+    own LightGBM callback reports every round, a journal write with fsync each, where the pruner looks only at
+    its rungs.)"""
+
+    def callback(env) -> None:
+        step = env.iteration + 1
+        if step in PRUNE_RUNGS:
+            trial.report(float(env.evaluation_result_list[0][2]), step)
+            if trial.should_prune() and trial.number > 0:
+                raise optuna.TrialPruned()
+
+    callback.order = 40  # after the early stopping check (30)
+    return callback
+
+
+def binned(X: pd.DataFrame, labels: pd.Series) -> lgb.Dataset:
+    """A training part binned once (LightGBM's histogram bins) for every trial of its study: each trial's inner
+    folds are subsets of it (:func:`inner_cv`), so no trial bins the rows again."""
+    params = {"max_bin": MAX_BIN, "feature_pre_filter": False, "verbosity": -1}
+    return lgb.Dataset(X, label=labels.astype(int).to_numpy(), params=params, free_raw_data=False).construct()
+
+
+def inner_cv(
+    data: lgb.Dataset, X, labels, params, n_folds: int, seed: int, threads: int, trial: optuna.Trial | None = None
+) -> dict:
+    """One trial's inner K-fold (stratified by label) on ``data`` (:func:`binned` of ``X`` and ``labels``), its
+    folds boosted side by side (``lgb.cv``) until the mean inner AP of P(TDE) has not risen for
+    :data:`PATIENCE` rounds (at most :data:`MAX_ROUNDS`).
+
+    The AP is computed by :func:`mallorn_tde.evaluation.average_precision` (tens of microseconds on a fold of
+    500 rows, so checking it every round costs little beside the trees). With ``trial``, the mean inner AP is
+    reported at the pruner's rungs and the trial is pruned (:class:`optuna.TrialPruned`) when the study's
+    pruner says so. Returns the rounds of the best mean AP (``rounds``), each fold's AP at those rounds
+    (``fold_ap``) and the pooled out-of-fold probabilities at them (``proba``).
+    """
+    y = labels.astype(int).to_numpy()
+    n_classes = int(y.max()) + 1 if _is_multiclass(y) else 2
+    if n_classes > 2:
+        # set_field, not set_weight: the latter ignores all-ones weights and would keep the last trial's
+        data.set_field("weight", np.where(y == TDE_CLASS, float(params.get("tde_weight", 1.0)), 1.0))
+    folds = list(StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
+    callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
+    if trial is not None:
+        callbacks.append(_report_to(trial))
+    result = lgb.cv(
+        {**lgb_params(params, seed, threads, n_classes), "metric": "None"},
+        data,
+        num_boost_round=MAX_ROUNDS,
+        folds=folds,
+        feval=_tde_ap,
+        callbacks=callbacks,
+        return_cvbooster=True,
+    )
+    boosters = result["cvbooster"]
+    rounds = int(boosters.best_iteration) if boosters.best_iteration > 0 else MAX_ROUNDS
+    proba = np.zeros(len(y))
+    fold_ap = []
+    for booster, (_, held_out) in zip(boosters.boosters, folds):
+        p = booster.predict(X.iloc[held_out], num_iteration=rounds)
+        proba[held_out] = p[:, TDE_CLASS] if p.ndim == 2 else p
+        fold_ap.append(average_precision(y[held_out] == TDE_CLASS, proba[held_out]))
+    return {"rounds": rounds, "fold_ap": fold_ap, "proba": proba}
+
+
+def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
+    """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label, each
+    fold's model boosted ``params["num_boost_round"]`` rounds."""
     proba = np.zeros(len(labels))
-    done = np.zeros(len(labels), dtype=bool)
     skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in skf.split(np.zeros(len(labels)), labels.to_numpy()):
         booster = fit(X.iloc[train_idx], labels.iloc[train_idx], params, seed, threads)
         proba[test_idx] = predict(booster, X.iloc[test_idx])
-        done[test_idx] = True
-        yield done, proba
-
-
-def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
-    """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label."""
-    *_, (_, proba) = inner_cv_steps(X, labels, params, n_folds, seed, threads)
     return proba
 
 
 def repeated_threshold(X, labels, params, n_folds: int, seed: int, repeats: int, threads: int) -> tuple[float, float]:
     """F1-maximising threshold of the inner probabilities pooled over ``repeats`` differently seeded K-folds.
 
-    One repeat is the inner cross-validation of tuning itself; more average the cut over several ways of
-    cutting the training part, so one lucky split matters less. Returns (threshold, pooled F1).
+    Averages the cut over several ways of cutting the training part, so one lucky split matters less.
+    Returns (threshold, pooled F1).
     """
     y = (labels.to_numpy() == TDE_CLASS).astype(int)
     proba = [inner_cv_probabilities(X, labels, params, n_folds, seed + r, threads) for r in range(repeats)]
     return best_threshold(np.tile(y, repeats), np.concatenate(proba))
+
+
+# What decides the trials, in every study's name: a journal of trials run under another rule is never resumed.
+STUDY_RULE = {
+    "objective": "mean inner AP",
+    "rounds": f"early stopping, patience {PATIENCE}, at most {MAX_ROUNDS}",
+    "pruner": f"successive halving from {PRUNE_MIN_ROUNDS} rounds, factor {PRUNE_FACTOR}",
+    "start": KNOWN_GOOD,
+    "replace": "paired inner-fold AP gain above one standard error",
+}
 
 
 def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
@@ -221,14 +314,12 @@ def study_name(X: pd.DataFrame, labels: pd.Series, settings: dict) -> str:
 
     The study is resumed only when it was started on exactly this problem (a killed tuning job); anything
     else, new data for one split included, starts afresh, so no trial scored on other data is reused.
-    ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials. The pruning
-    rule and the objective are in: a journal of unpruned trials, or of trials scored by the inner F1, is not
-    resumed.
+    ``threshold_repeats`` is left out: it decides what happens after the trials, not the trials.
+    :data:`STUDY_RULE` is in: a journal of trials run under another rule is not resumed.
     """
     h = hashlib.sha256()
     trials = {k: v for k, v in settings.items() if k != "threshold_repeats"}
-    rule = {"pruner": f"median after {PRUNE_AFTER_TRIALS}", "objective": "inner AP"}
-    h.update(json.dumps({**trials, **rule}, sort_keys=True).encode())
+    h.update(json.dumps({**trials, **STUDY_RULE}, sort_keys=True).encode())
     h.update("\n".join(map(str, X.columns)).encode())
     h.update(pd.util.hash_pandas_object(X, index=True).to_numpy().tobytes())
     h.update(labels.astype(int).to_numpy().tobytes())
@@ -252,27 +343,50 @@ def journal_storage(path) -> optuna.storages.JournalStorage:
     return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path, lock_obj=lock))
 
 
-def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threads: int) -> dict:
-    """Optuna study over LightGBM; the objective is the inner-CV average precision (AP) of P(TDE).
+def choose_trial(complete: list[optuna.trial.FrozenTrial]) -> optuna.trial.FrozenTrial:
+    """The study's answer: the first trial (:data:`KNOWN_GOOD`), unless a later one beats it beyond the inner
+    folds' noise.
+
+    A challenger's gain is its AP minus the first trial's on each inner fold (the same folds for every
+    trial); it replaces the first trial only when the mean gain exceeds one standard error of those gains.
+    Of several such challengers the one of the largest mean gain wins (ties: the earliest). Twelve trials
+    scored on a training part's ~100 TDEs otherwise pick whichever was luckiest on those folds.
+    """
+    start = complete[0]
+    best, best_gain = start, 0.0
+    base = np.asarray(start.user_attrs["inner"]["fold_ap"])
+    for trial in complete[1:]:
+        gain = np.asarray(trial.user_attrs["inner"]["fold_ap"]) - base
+        standard_error = gain.std(ddof=1) / np.sqrt(len(gain))
+        if gain.mean() > standard_error and gain.mean() > best_gain:
+            best, best_gain = trial, float(gain.mean())
+    return best
+
+
+def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threads: int) -> tuple[dict, np.ndarray]:
+    """Optuna study over LightGBM on one training part; returns the result and the chosen trial's pooled inner
+    out-of-fold P(TDE), one per row of ``X``.
 
     ``labels`` from :func:`class_labels` (binary or multiclass). ``settings``: n_trials, inner_folds, seed,
     threshold_repeats. The study lives in a journal file at ``storage_path`` (:func:`journal_storage`), so a
     killed job resumes where it stopped. Each trial gets a sampler seeded with (seed, number of finished
     trials), so an interrupted and resumed study proposes exactly what an uninterrupted one would.
 
-    AP scores the whole ranking, where the F1 at the best cut of a training part's TDEs (about 94 in an outer
-    fold's, 118 in the final fit's on the real data) jumps with a few objects; the chosen trial's threshold is
-    still the F1-maximising cut of its pooled inner probabilities.
+    What makes a trial cheap and the study hard to fool:
 
-    Median pruning: after each inner fold but the last, a trial reports the AP of the rows predicted so far
-    and stops if that is below the median of earlier trials at the same fold; none is stopped before
-    :data:`PRUNE_AFTER_TRIALS` trials have finished. A pruned trial counts towards ``n_trials`` and can never be
-    the best. On the real data it cut the six studies' LightGBM fits from 360 to 241, nested out-of-fold F1
-    0.716 against 0.715 without it, measured when trials were scored by their inner F1 (BENCHMARKS.md). The
-    threshold is then chosen on the best parameters' inner probabilities pooled over ``threshold_repeats``
-    seeded K-folds (:func:`repeated_threshold`; one repeat is the best trial's own).
-    Returns the best parameters, the threshold, the best trial's inner AP and its inner F1 at that threshold,
-    and the trial counts.
+    - The first trial is :data:`KNOWN_GOOD`, a fixed slow LightGBM measured on the real data; a later trial
+      replaces it only when better beyond the inner folds' noise (:func:`choose_trial`).
+    - Rounds are found, not searched: each trial's inner folds stop on the mean inner AP (:func:`inner_cv`), and
+      the fits that follow use the rounds found.
+    - Successive halving on the boosting curve: from the second trial on, the mean inner AP at
+      :data:`PRUNE_MIN_ROUNDS`, 3 x that, ... rounds must be in the top 1/:data:`PRUNE_FACTOR` of the trials that
+      reached the same round, or the trial stops there. A pruned trial counts towards ``n_trials`` and is never
+      chosen.
+
+    The objective is the mean over inner folds of the AP of P(TDE): AP scores the whole ranking, where the F1 at
+    the best cut of a training part's ~100 TDEs jumps with a few objects. The threshold is the F1-maximising cut
+    of the chosen trial's pooled inner probabilities (or of ``threshold_repeats`` seeded K-folds of its
+    parameters, :func:`repeated_threshold`).
     """
     seed, n_trials, inner_folds = int(settings["seed"]), int(settings["n_trials"]), int(settings["inner_folds"])
     repeats = int(settings.get("threshold_repeats", 1))
@@ -281,23 +395,26 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     if n_pos < inner_folds:
         raise ValueError(f"{n_pos} TDE(s) in the training part: too few for {inner_folds} inner folds")
     pos_weight_max = float((len(y) - n_pos) / n_pos)
+    data = binned(X, labels)
+    proba_of = {}
 
     def objective(trial: optuna.Trial) -> float:
         params = suggest_params(trial, pos_weight_max)
-        for step, (done, proba) in enumerate(inner_cv_steps(X, labels, params, inner_folds, seed, threads)):
-            if step < inner_folds - 1:
-                trial.report(average_precision_score(y[done], proba[done]), step)
-                if trial.should_prune():
-                    raise optuna.TrialPruned()
-        threshold, f1 = best_threshold(y, proba)
-        trial.set_user_attr("threshold", threshold)
-        trial.set_user_attr("f1", f1)
-        return average_precision_score(y, proba)
+        result = inner_cv(data, X, labels, params, inner_folds, seed, threads, trial)
+        threshold, f1 = best_threshold(y, result["proba"])
+        # one attribute, one journal write
+        trial.set_user_attr(
+            "inner", {"rounds": result["rounds"], "fold_ap": result["fold_ap"], "threshold": threshold, "f1": f1}
+        )
+        proba_of[trial.number] = result["proba"]
+        return float(np.mean(result["fold_ap"]))
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = journal_storage(storage_path)
     name = study_name(X, labels, settings)
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNE_AFTER_TRIALS, n_warmup_steps=0)
+    pruner = optuna.pruners.SuccessiveHalvingPruner(
+        min_resource=PRUNE_MIN_ROUNDS, reduction_factor=PRUNE_FACTOR, min_early_stopping_rate=0
+    )
     study = optuna.create_study(
         study_name=name, storage=storage, direction="maximize", pruner=pruner, load_if_exists=True
     )
@@ -308,20 +425,29 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     done = len(study.get_trials(deepcopy=False, states=ended))
     if done:
         log.info("resuming study %s with %d finished trial(s)", name, done)
+    elif not study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,)):
+        study.enqueue_trial(KNOWN_GOOD)
     while done < n_trials:
         study.sampler = optuna.samplers.TPESampler(seed=seed + done, n_startup_trials=min(10, n_trials))
         study.optimize(objective, n_trials=1)
         done = len(study.get_trials(deepcopy=False, states=ended))
         last = study.trials[-1]
-        outcome = f"inner AP {last.value:.4f}" if last.state == optuna.trial.TrialState.COMPLETE else "pruned"
-        log.info("trial %d/%d: %s (best %.4f)", done, n_trials, outcome, study.best_value)
+        if last.state == optuna.trial.TrialState.COMPLETE:
+            outcome = f"mean inner AP {last.value:.4f} at {last.user_attrs['inner']['rounds']} rounds"
+        else:
+            outcome = f"pruned at {max(last.intermediate_values, default=0)} rounds"
+        log.info("trial %d/%d: %s", done, n_trials, outcome)
     finished = study.get_trials(deepcopy=False, states=ended)[:n_trials]
     complete = [t for t in finished if t.state == optuna.trial.TrialState.COMPLETE]
-    pruned = len(finished) - len(complete)
-    # Ties go to the earliest trial, so the choice does not depend on how trials were numbered.
-    best = max(complete, key=lambda t: (t.value, -complete.index(t)))
-    params = dict(best.params)
-    threshold = float(best.user_attrs["threshold"])
+    best = choose_trial(complete)
+    inner = best.user_attrs["inner"]
+    params = {**best.params, "num_boost_round": int(inner["rounds"])}
+    threshold = float(inner["threshold"])
+    # A resumed study did not keep the probabilities of trials run before the kill: the chosen trial's are
+    # computed again (the same, as everything in a trial is seeded).
+    proba = proba_of.get(best.number)
+    if proba is None:
+        proba = inner_cv(data, X, labels, best.params, inner_folds, seed, threads)["proba"]
     if repeats > 1:
         threshold, pooled_f1 = repeated_threshold(X, labels, params, inner_folds, seed, repeats, threads)
         log.info(
@@ -330,18 +456,21 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
             repeats,
             pooled_f1,
         )
-    return {
+    result = {
         "params": params,
         "threshold": threshold,
         "inner_ap": float(best.value),
-        "inner_f1": float(best.user_attrs["f1"]),
+        "inner_f1": float(inner["f1"]),
+        "chosen_trial": best.number,
         "n_trials": n_trials,
-        "pruned_trials": pruned,
+        "pruned_trials": len(finished) - len(complete),
         "study": name,
         "model": f"multiclass ({int(labels.max()) + 1} classes)" if _is_multiclass(labels.to_numpy()) else "binary",
-        "objective": f"average precision of P(TDE) over pooled {inner_folds}-fold inner cross-validated "
-        f"probabilities; trials below the median of earlier ones after an inner fold were stopped there "
-        f"(Optuna's MedianPruner, from the {PRUNE_AFTER_TRIALS + 1}th trial on)",
-        "threshold_from": f"F1-maximising cut of the best parameters' inner probabilities pooled over {repeats} "
+        "objective": f"mean over {inner_folds} stratified inner folds of the average precision of P(TDE), each "
+        f"trial's folds boosted until that mean had not risen for {PATIENCE} rounds (at most {MAX_ROUNDS}); "
+        f"trials stopped by successive halving on that mean at {PRUNE_MIN_ROUNDS} x {PRUNE_FACTOR}^k rounds; the first trial a fixed known-good configuration, replaced "
+        f"only by a trial whose paired gain over the inner folds exceeds one standard error",
+        "threshold_from": f"F1-maximising cut of the chosen parameters' inner probabilities pooled over {repeats} "
         f"differently seeded {inner_folds}-fold inner cross-validation(s)",
     }
+    return result, proba
