@@ -10,19 +10,26 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedKFold
 from synthetic import problem
 
 from mallorn_tde import model
-from mallorn_tde.evaluation import best_threshold
+from mallorn_tde.evaluation import average_precision, best_threshold
 from mallorn_tde.model import (
     CLASSES,
-    PRUNE_AFTER_TRIALS,
+    KNOWN_GOOD,
+    MAX_ROUNDS,
+    PATIENCE,
+    PRUNE_RUNGS,
     TDE_CLASS,
+    binned,
+    choose_trial,
     class_labels,
     feature_importance,
     fit,
+    inner_cv,
     inner_cv_probabilities,
-    inner_cv_steps,
     journal_storage,
     predict,
     repeated_threshold,
@@ -35,11 +42,13 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     X, y = problem()
     X = X[["signal", "weak", "noise0"]]
     settings = {"n_trials": 4, "inner_folds": 3, "seed": 5}
-    first = tune(X, y, settings, tmp_path / "a.journal", threads=1)
-    again = tune(X, y, settings, tmp_path / "b.journal", threads=1)
-    assert first == again
+    first, proba = tune(X, y, settings, tmp_path / "a.journal", threads=1)
+    again, proba_again = tune(X, y, settings, tmp_path / "b.journal", threads=1)
+    assert first == again and np.array_equal(proba, proba_again)
     assert 0 < first["threshold"] < 1 and 0 < first["inner_f1"] <= 1 and 0 < first["inner_ap"] <= 1
-    assert first["params"]["bagging_freq"] > 0
+    assert first["params"]["bagging_freq"] > 0 and 0 < first["params"]["num_boost_round"] <= MAX_ROUNDS
+    # The threshold is the best F1 cut of the inner probabilities returned beside it.
+    assert proba.shape == (len(X),) and first["threshold"] == best_threshold(y, proba)[0]
 
     # An interrupted study (2 of 4 trials done, one left RUNNING by a kill) resumes to the same answer.
     storage = tmp_path / "c.journal"
@@ -54,7 +63,8 @@ def test_tuning_is_deterministic_and_resumes_exactly(tmp_path):
     for t in partial.trials:
         resumed_study.add_trial(t)
     resumed_study.ask()  # a trial left RUNNING
-    assert tune(X, y, settings, storage, threads=1) == first
+    resumed, resumed_proba = tune(X, y, settings, storage, threads=1)
+    assert resumed == first and np.array_equal(resumed_proba, proba)
 
 
 # The study to kill, held at a known point: the third trial's inner cross-validation waits (its first two
@@ -64,14 +74,14 @@ import sys, time
 sys.path[:0] = sys.argv[2:4]
 from synthetic import problem
 import mallorn_tde.model as model
-steps, calls = model.inner_cv_steps, []
+inner_cv, calls = model.inner_cv, []
 def held(*args, **kwargs):
     calls.append(1)
     if len(calls) == 3:
         print("held", flush=True)
         time.sleep(600)
-    return steps(*args, **kwargs)
-model.inner_cv_steps = held
+    return inner_cv(*args, **kwargs)
+model.inner_cv = held
 X, y = problem()
 model.tune(X[["signal", "weak", "noise0"]], y, {"n_trials": 8, "inner_folds": 3, "seed": 5}, sys.argv[1], threads=1)
 """
@@ -100,7 +110,7 @@ def test_a_study_killed_with_sigkill_resumes_from_its_journal(tmp_path):
         return study.get_trials(deepcopy=False, states=states)
 
     def finished():
-        return trials(optuna.trial.TrialState.COMPLETE)
+        return trials(optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 
     try:
         assert process.stdout.readline().strip() == "held", "the study ended before it was held"
@@ -111,11 +121,12 @@ def test_a_study_killed_with_sigkill_resumes_from_its_journal(tmp_path):
     before = finished()
     assert len(before) == 2 and len(trials(optuna.trial.TrialState.RUNNING)) == 1
 
-    resumed = tune(X, y, settings, journal, threads=1)
+    resumed, resumed_proba = tune(X, y, settings, journal, threads=1)
     after = {t.number: (t.params, t.value) for t in finished()}
     assert len(after) == settings["n_trials"]
     assert all(after[t.number] == (t.params, t.value) for t in before)
-    assert resumed == tune(X, y, settings, tmp_path / "uninterrupted.journal", threads=1)
+    uninterrupted, proba = tune(X, y, settings, tmp_path / "uninterrupted.journal", threads=1)
+    assert resumed == uninterrupted and np.array_equal(resumed_proba, proba)
 
 
 def test_study_name_changes_with_problem():
@@ -219,29 +230,82 @@ def test_study_name_ignores_threshold_repeats():
     assert study_name(X, y, s) == study_name(X, y, {**s, "threshold_repeats": 5})
 
 
-def test_median_pruning_stops_poor_trials_which_count_but_never_win(tmp_path):
+def test_successive_halving_stops_trials_at_rungs_which_count_but_never_win(tmp_path):
     X, y = problem()
     X = X[["signal", "weak", "noise0", "noise1"]]
     settings = {"n_trials": 12, "inner_folds": 3, "seed": 5}
-    result = tune(X, y, settings, tmp_path / "s.journal", threads=1)
+    result, _ = tune(X, y, settings, tmp_path / "s.journal", threads=1)
     study = optuna.load_study(study_name=result["study"], storage=journal_storage(tmp_path / "s.journal"))
-    states = [t.state for t in study.trials]
     pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED]
     assert len(study.trials) == 12 and result["pruned_trials"] == len(pruned) > 0
-    # Nothing is stopped before PRUNE_AFTER_TRIALS trials have finished, and only after an inner fold.
-    assert all(s == optuna.trial.TrialState.COMPLETE for s in states[:PRUNE_AFTER_TRIALS])
-    assert all(max(t.intermediate_values) < settings["inner_folds"] - 1 for t in pruned)
+    # The first trial is the known-good configuration and runs to the end; others stop only at a rung.
+    assert study.trials[0].params == KNOWN_GOOD and study.trials[0].state == optuna.trial.TrialState.COMPLETE
+    assert all(max(t.intermediate_values) in PRUNE_RUNGS for t in pruned)
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    assert result["inner_ap"] == max(t.value for t in complete)
+    assert result["chosen_trial"] in [t.number for t in complete]
+    assert result["inner_ap"] == study.trials[result["chosen_trial"]].value
 
 
-def test_inner_cv_steps_end_with_the_pooled_probabilities():
+def test_a_later_trial_replaces_the_first_only_beyond_the_inner_folds_noise():
+    start = [0.70, 0.75, 0.80, 0.72, 0.78]
+    # Better on average by 0.02, but lower on two folds: inside the noise, the first trial stays.
+    lucky = [0.80, 0.73, 0.78, 0.80, 0.74]
+    # Better by 0.02 on every fold: beyond the noise.
+    steady = [a + 0.02 for a in start]
+    trials = [
+        optuna.trial.create_trial(value=float(np.mean(ap)), user_attrs={"inner": {"fold_ap": ap}})
+        for ap in (start, lucky, steady)
+    ]
+    assert choose_trial(trials[:2]) is trials[0]
+    assert choose_trial(trials) is trials[2]
+    # Of two challengers beyond the noise, the larger mean gain wins, the earlier one on a tie.
+    steadier = [a + 0.03 for a in start]
+    more = [
+        *trials,
+        optuna.trial.create_trial(value=float(np.mean(steadier)), user_attrs={"inner": {"fold_ap": steadier}}),
+    ]
+    assert choose_trial(more) is more[3]
+    assert choose_trial([*trials, trials[2]]) is trials[2]
+
+
+def test_inner_cv_stops_where_the_mean_inner_ap_stopped_rising():
     X, y = problem()
-    params = {"num_boost_round": 20, "num_leaves": 4, "min_child_samples": 5}
-    steps = [(done.copy(), proba.copy()) for done, proba in inner_cv_steps(X, y, params, 3, 5, 1)]
-    assert [int(done.sum()) for done, _ in steps] == sorted(int(done.sum()) for done, _ in steps)
-    assert steps[-1][0].all()
-    np.testing.assert_array_equal(steps[-1][1], inner_cv_probabilities(X, y, params, 3, 5, 1))
+    params = {"learning_rate": 0.1, "num_leaves": 4, "min_child_samples": 5}
+    result = inner_cv(binned(X, y), X, y, params, 3, 5, 1)
+    assert 1 <= result["rounds"] < MAX_ROUNDS - PATIENCE
+    assert result["proba"].shape == (len(X),) and np.all((result["proba"] >= 0) & (result["proba"] <= 1))
+    # Each fold's AP is that of its own held-out rows at the rounds found.
+    skf = StratifiedKFold(n_splits=3, shuffle=True, random_state=5)
+    held_out = [test for _, test in skf.split(np.zeros(len(y)), y)]
+    assert result["fold_ap"] == [average_precision(y.iloc[t], result["proba"][t]) for t in held_out]
+    # The same study-wide binned data set gives the same answer as a fresh one, whatever ran on it before.
+    data = binned(X, y)
+    inner_cv(data, X, y, {**params, "tde_weight": 3.0, "learning_rate": 0.05}, 3, 5, 1)
+    again = inner_cv(data, X, y, params, 3, 5, 1)
+    assert again["rounds"] == result["rounds"] and np.array_equal(again["proba"], result["proba"])
+
+
+def test_multiclass_inner_cv_weights_come_from_each_trial():
+    table = multiclass_problem()
+    X, labels = table[["signal", "kind", "noise"]], class_labels(table, "multiclass")
+    params = {"learning_rate": 0.1, "num_leaves": 4, "min_child_samples": 5}
+    data = binned(X, labels)
+    plain = inner_cv(data, X, labels, {**params, "tde_weight": 1.0}, 3, 5, 1)
+    heavy = inner_cv(data, X, labels, {**params, "tde_weight": 8.0}, 3, 5, 1)
+    # The weights of the trial before are not kept: an unweighted trial after a weighted one is unweighted.
+    again = inner_cv(data, X, labels, {**params, "tde_weight": 1.0}, 3, 5, 1)
+    assert heavy["proba"].mean() > plain["proba"].mean()
+    assert np.array_equal(again["proba"], plain["proba"])
+
+
+def test_average_precision_is_scikit_learns():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        n = int(rng.integers(5, 400))
+        y = rng.random(n) < 0.1
+        y[0] = True
+        score = np.round(rng.random(n), int(rng.integers(1, 4)))  # rounded: ties, which form one step
+        assert average_precision(y, score) == pytest.approx(average_precision_score(y, score), abs=1e-12)
 
 
 def test_a_journal_lock_left_by_a_killed_job_is_broken(tmp_path, monkeypatch):

@@ -203,5 +203,5 @@ def test_a_tuning_job_cancelled_mid_study_resumes_without_losing_trials(slurm_ru
     assert len(cut_short) <= 1 and all(t.state == optuna.trial.TrialState.FAIL for t in cut_short)
 
     # The same answer as an uninterrupted study of the same problem (fresh journal, same threads).
-    uninterrupted = tune(X, labels, settings, tmp_path / "uninterrupted.journal", threads=2)
+    uninterrupted, _ = tune(X, labels, settings, tmp_path / "uninterrupted.journal", threads=2)
     assert json.loads((workdir / target).read_text()) == json.loads(json.dumps(uninterrupted))

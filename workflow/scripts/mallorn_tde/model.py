@@ -468,8 +468,9 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "model": f"multiclass ({int(labels.max()) + 1} classes)" if _is_multiclass(labels.to_numpy()) else "binary",
         "objective": f"mean over {inner_folds} stratified inner folds of the average precision of P(TDE), each "
         f"trial's folds boosted until that mean had not risen for {PATIENCE} rounds (at most {MAX_ROUNDS}); "
-        f"trials stopped by successive halving on that mean at {PRUNE_MIN_ROUNDS} x {PRUNE_FACTOR}^k rounds; the first trial a fixed known-good configuration, replaced "
-        f"only by a trial whose paired gain over the inner folds exceeds one standard error",
+        f"trials stopped by successive halving on that mean at {PRUNE_MIN_ROUNDS} x {PRUNE_FACTOR}^k rounds; "
+        f"the first trial a fixed known-good configuration, replaced only by a trial whose paired gain over "
+        f"the inner folds exceeds one standard error",
         "threshold_from": f"F1-maximising cut of the chosen parameters' inner probabilities pooled over {repeats} "
         f"differently seeded {inner_folds}-fold inner cross-validation(s)",
     }
