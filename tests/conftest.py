@@ -114,11 +114,34 @@ def oof():
 
 
 @pytest.fixture
-def metrics(oof):
-    """metrics.json of :func:`oof`: every fold at threshold 0.5."""
+def inner(oof):
+    """Each fold's inner out-of-fold probabilities, as the tuning writes them: its training part (the other
+    folds' objects), scored by a model of its own (here: the out-of-fold scores, nudged)."""
+    import numpy as np
+
+    tables = {}
+    for k in range(1, 5):
+        part = oof.loc[oof["fold"] != k, ["object_id", "target", "probability"]]
+        nudge = np.random.default_rng(k).normal(0, 0.05, len(part))
+        tables[f"fold_{k}"] = part.assign(probability=(part["probability"] + nudge).clip(0, 1))
+    return tables
+
+
+@pytest.fixture
+def metrics(oof, inner):
+    """metrics.json of :func:`oof`: every fold at threshold 0.5, isotonic calibration, a test side of 500."""
+    from mallorn_tde.calibration import with_calibration
     from mallorn_tde.evaluation import cv_metrics
 
     thresholds = {f"fold_{k}": 0.5 for k in range(1, 5)}
     counts = {"columns": 14, "tested": 4, "kept": 2, "dropped": 2, "kept_untested": 8}
     selection = {**{f"fold_{k}": counts for k in range(1, 5)}, "final": {**counts, "kept": 4, "dropped": 0}}
-    return cv_metrics(oof, selection, thresholds)
+    return with_calibration(cv_metrics(oof, selection, thresholds), oof, inner, "isotonic", 500, [10, 50, 100])[1]
+
+
+@pytest.fixture
+def calibrated_oof(oof, inner):
+    """:func:`oof` with its calibrated probabilities, as the metrics job writes oof_probabilities.csv."""
+    from mallorn_tde.calibration import calibrate_out_of_fold
+
+    return oof.assign(calibrated_probability=calibrate_out_of_fold(oof, inner, "isotonic")[0])
