@@ -1,11 +1,16 @@
 """mallorn_tde.calibration: the calibrators, where each fold's is fitted, and how calibration and the ranked list
 are measured."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from mallorn_tde import calibration as C
+from mallorn_tde.evaluation import held_out_ids, training_ids
+from mallorn_tde.io import read_folds
 
 
 def overconfident(n: int, seed: int):
@@ -168,3 +173,36 @@ def test_metrics_carry_calibration_and_purity_with_how(oof, metrics, calibrated_
     for key in ("calibration_method", "brier_calibrated", "ece_calibrated", "purity_at_list_length", "calibrators"):
         assert key in metrics["how"]
     assert metrics["how"]["f1"]  # cv_metrics' own entries are kept
+
+
+def test_in_a_run_each_calibrator_is_fitted_on_its_scopes_training_part(tiny_run):
+    """Acceptance 2 of issue 35, end to end: each outer fold's calibrator was fitted on the inner probabilities of
+    exactly that fold's training part (the ids of the rows it saw), and its held-out objects' calibrated
+    probabilities are that calibrator's map of their raw scores; the test side's calibrator saw every training
+    object. The submission stays the raw score at the threshold."""
+    results = tiny_run / "results"
+    method = yaml.safe_load((tiny_run / "config.yaml").read_text())["calibration"]["method"]
+    folds = read_folds(results / "cv" / "folds.tsv")
+    oof = pd.read_csv(results / "cv" / "oof_probabilities.csv")
+    metrics = json.loads((results / "metrics.json").read_text())
+    labels = folds.set_index("object_id")["target"]
+    for k in sorted(folds["fold"].unique()):
+        scope = f"fold_{k}"
+        inner = pd.read_csv(results / "model" / scope / "inner_probabilities.csv")
+        assert sorted(inner["object_id"]) == sorted(training_ids(folds, scope))
+        assert not set(inner["object_id"]) & set(held_out_ids(folds, scope))
+        assert (inner["target"].to_numpy() == labels.loc[inner["object_id"]].to_numpy()).all()
+        assert metrics["calibrators"][scope]["fitted_on_objects"] == len(inner)
+        calibrator = C.fit_calibrator(inner["probability"], inner["target"], method)
+        held = oof.loc[oof["fold"] == k]
+        np.testing.assert_allclose(held["calibrated_probability"], calibrator(held["probability"]), rtol=1e-8)
+
+    inner = pd.read_csv(results / "model" / "final" / "inner_probabilities.csv")
+    assert sorted(inner["object_id"]) == sorted(folds["object_id"])
+    calibrator = C.fit_calibrator(inner["probability"], inner["target"], method)
+    test = pd.read_csv(results / "test_probabilities.csv")
+    assert list(test.columns) == ["object_id", "probability", "calibrated_probability"]
+    np.testing.assert_allclose(test["calibrated_probability"], calibrator(test["probability"]), rtol=1e-8)
+    submission = pd.read_csv(results / "submission.csv")
+    threshold = metrics["threshold"]
+    assert (submission["prediction"] == (test["probability"] >= threshold).astype(int)).all()

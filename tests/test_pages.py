@@ -26,3 +26,4 @@ def test_numbers_are_written_as_a_reader_compares_them():
     assert pages.fixed(2)(3.14159) == "3.14"
     assert pages.probability_text(0.123456) == "0.1235"
     assert pages.probability_text(0.99999) == "1 - 1e-05"  # 4 decimals would say 1.0000
+    assert pages.probability_text(1.0) == "1"  # an isotonic calibration's top step may be exactly 1

@@ -94,3 +94,41 @@ def test_data_summary_figure_counts_objects_per_split():
     assert [t.get_text() for t in by_split.get_xticklabels()] == ["01", "02"]
     heights = [bar.get_height() for bar in by_split.patches]
     assert sum(heights) == len(train) + len(test)
+
+
+def test_reliability_figure_shows_both_probabilities_with_counts_per_bin(calibrated_oof, metrics):
+    figure = plots.reliability_figure(calibrated_oof, metrics)
+    diagram, counts = figure.axes
+    legend = [t.get_text() for t in diagram.get_legend().get_texts()]
+    assert f"raw score: ECE {metrics['ece_raw']:.4f}, Brier {metrics['brier_raw']:.4f}" in legend
+    calibrated = f"ECE {metrics['ece_calibrated']:.4f}, Brier {metrics['brier_calibrated']:.4f}"
+    assert f"calibrated P(TDE) (isotonic): {calibrated}" in legend
+    labels = [t.get_text() for t in diagram.texts]
+    raw_bins = np.minimum((calibrated_oof["probability"] * 10).astype(int), 9).value_counts()
+    n_raw = len(raw_bins)
+    assert sorted(int(label.split("/")[1]) for label in labels[:n_raw]) == sorted(raw_bins.tolist())
+    heights = [bar.get_height() for bar in counts.patches]
+    # Per probability: objects of each bin, then TDEs of each bin; both add up to every object and every TDE.
+    n_cal = len(labels) - n_raw
+    raw_objects, raw_tde = heights[:n_raw], heights[n_raw : 2 * n_raw]
+    cal_objects, cal_tde = heights[2 * n_raw : 2 * n_raw + n_cal], heights[2 * n_raw + n_cal :]
+    assert sum(raw_objects) == sum(cal_objects) == len(calibrated_oof)
+    assert sum(raw_tde) == sum(cal_tde) == calibrated_oof["target"].sum()
+
+
+def test_purity_yield_figure_marks_the_threshold_and_the_list_lengths(calibrated_oof, metrics):
+    figure = plots.purity_yield_figure(calibrated_oof, metrics)
+    found, purity = figure.axes[:2]
+    flagged = int((calibrated_oof["probability"] >= metrics["threshold"]).sum())
+    for ax in (found, purity):
+        marks = [line for line in ax.lines if line.get_label().startswith("test threshold")]
+        assert len(marks) == 1 and list(marks[0].get_xdata()) == [flagged, flagged]
+    curve = [line for line in found.lines if line.get_label() == "TDEs found"][0]
+    n_shown = len(curve.get_xdata())
+    ranked = calibrated_oof.sort_values("probability", ascending=False, kind="mergesort")
+    assert list(curve.get_ydata()) == ranked["target"].cumsum().head(n_shown).tolist()
+    lengths = [r for r in metrics["purity_at_list_length"] if r["oof_objects"] <= n_shown]
+    dots = found.collections[0].get_offsets()
+    assert dots.tolist() == [[r["oof_objects"], r["tde_found"]] for r in lengths]
+    tops = [top.get_xlabel() for ax in (found, purity) for top in ax.child_axes]
+    assert tops == ["test objects followed up (same share of the test side's 500)"] * 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,7 @@ SELECTION = ("selected_features.txt", "relevance.tsv", "selection.json")
 # Outputs of the model part (everything after the training side's merge), and of the test side's tail.
 MODEL = (
     {"results/cv/folds.tsv", "results/metrics.json", "results/cv/oof_probabilities.csv"}
-    | {f"results/model/{s}/{name}" for s in SCOPES for name in (*SELECTION, "tuning.json")}
+    | {f"results/model/{s}/{name}" for s in SCOPES for name in (*SELECTION, "tuning.json", "inner_probabilities.csv")}
     | {f"results/cv/fold_{k}/oof.csv" for k in (1, 2, 3)}
     | {"results/model/final/model.txt", "results/model/final/importance.csv", "results/model/final/threshold.json"}
 )
@@ -54,12 +55,17 @@ NEW_MODEL = PREDICT | predictions(*SPLITS)
 REPORT_PREDICT = {
     f"results/report/{name}" for name in ("candidates.html", "runtime.html", "lightcurves_candidates.png")
 }
-REPORT_MODEL = REPORT_PREDICT | {
+# Those that read the pooled out-of-fold predictions and metrics.json.
+REPORT_CV = {
     f"results/report/{name}"
     for name in ("precision_recall.png", "f1_threshold.png", "confusion_matrix.png", "scores_by_spectype.png")
-    + ("metrics.html", "feature_importance.png", "lightcurves_false_positives.png", "lightcurves_false_negatives.png")
+    + ("reliability.png", "purity_yield.png", "metrics.html")
+    + ("lightcurves_false_positives.png", "lightcurves_false_negatives.png")
 }
+REPORT_MODEL = REPORT_PREDICT | REPORT_CV | {"results/report/feature_importance.png"}
 REPORT_DATA = {"results/report/data_summary.html", "results/report/data_summary.png"}
+# The metrics job's outputs: metrics.json, the pooled out-of-fold table, the test threshold.
+METRICS = {"results/metrics.json", "results/cv/oof_probabilities.csv", "results/model/final/threshold.json"}
 # The model part after the folds and the feature selection: tuning, fits, metrics.
 AFTER_SELECTION = MODEL - {"results/cv/folds.tsv"} - {f"results/model/{s}/{name}" for s in SCOPES for name in SELECTION}
 
@@ -190,16 +196,21 @@ def add_test_split(data: Path, split: str, like: str) -> list[str]:
 
 def test_new_test_split_reruns_only_its_jobs_and_the_gathering(run):
     """Acceptance 5 of issue 24: new test objects in a folder of their own cost their split's ingest, extraction
-    and prediction and the gathering jobs (submission, the report's test-side items), nothing of the model."""
+    and prediction and the gathering jobs (submission, the report's test-side items), nothing of the model. The
+    metrics job and the report's cross-validation items are gathered again too (seconds, no fit): metrics.json
+    scales its out-of-fold list lengths to the test side's size (issue 35), which has changed."""
     kept = [p for name in ("features", "model", "predictions") for p in sorted((run / "results" / name).rglob("*"))]
     before = {p: p.stat().st_mtime_ns for p in kept if p.is_file()}
     new_ids = add_test_split(run / "data", "split_04", "split_03")
-    assert pending(run) == split_jobs("test", "split_04") | PREDICT | REPORT_PREDICT | REPORT_DATA
+    assert pending(run) == split_jobs("test", "split_04") | PREDICT | METRICS | REPORT_PREDICT | REPORT_CV | REPORT_DATA
     result = snakemake(run)
     ran = job_counts(result.stdout + result.stderr)
     report = {"candidates": 1, "plot_candidate_lightcurves": 1, "data_summary": 1, "runtime": 1}
-    assert ran == {"ingest": 1, "extract": 1, "predict": 1, "submission": 1, **report, "all": 1}
-    assert all(path.stat().st_mtime_ns == mtime for path, mtime in before.items()), "an existing result was rewritten"
+    cv = {"metrics": 1, "plot_cv": 1, "metrics_table": 1, "plot_error_lightcurves": 1}
+    assert ran == {"ingest": 1, "extract": 1, "predict": 1, "submission": 1, **report, **cv, "all": 1}
+    rewritten = [p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime]
+    assert rewritten == [run / "results/model/final/threshold.json"], "an existing result was rewritten"
+    assert json.loads((run / "results" / "metrics.json").read_text())["n_test_objects"] == 3 * 8 + len(new_ids)
     submission = pd.read_csv(run / "results" / "submission.csv")
     assert submission["object_id"].tolist()[-len(new_ids) :] == new_ids
     assert pending(run) == set()
@@ -244,6 +255,13 @@ def set_config(run: Path, section: str, key: str, value) -> None:
 def test_model_setting_reruns_no_extraction(run):
     set_config(run, "tuning", "n_trials", 3)
     assert pending(run) == AFTER_SELECTION | NEW_MODEL | REPORT_MODEL
+
+
+def test_calibration_setting_reruns_no_fit(run):
+    """Each calibrator is fitted inside the metrics job (the folds') or the submission job (the test side's):
+    another method reruns those and the report items that read them, no study, fit or prediction."""
+    set_config(run, "calibration", "method", "isotonic")
+    assert pending(run) == METRICS | PREDICT | REPORT_PREDICT | REPORT_CV
 
 
 # One extraction job per split and side computes every set (workflow/rules/features.smk says why): a setting or

@@ -22,6 +22,7 @@ EXPECTED_ITEMS = {
     "1. Performance": {
         "Metrics": {"Metrics table", "metrics.json"},
         "Curves": {"Precision-recall curve", "F1 against threshold"},
+        "Calibration and yield": {"Reliability diagram", "Purity and yield"},
         "Mistakes": {
             "Confusion matrix",
             "Scores per SpecType",
@@ -63,8 +64,19 @@ def test_metrics_tables_carry_every_number_and_how(metrics):
     assert per_fold["outer fold"].tolist() == [1, 2, 3, 4]
     assert per_fold["F1"].tolist() == [metrics["per_fold"][f"fold_{k}"]["f1"] for k in range(1, 5)]
     assert (per_fold["threshold"] == 0.5).all()
+    assert per_fold["calibrator fitted on"].tolist() == [150] * 4
+    calibrated = headline.set_index("quantity").loc["Expected calibration error, calibrated P(TDE)"]
+    assert calibrated["value"] == f"{metrics['ece_calibrated']:.4f}"
+    assert calibrated["spread"] == f"raw score {metrics['ece_raw']:.4f}"
+    lengths = R.list_length_table(metrics)
+    assert lengths["test objects followed up"].tolist() == [10, 50, 100]
+    assert lengths["purity"].tolist() == [r["purity"] for r in metrics["purity_at_list_length"]]
+    methods = R.calibration_methods_table(metrics).set_index("probabilities")
+    assert list(methods.index) == ["raw score", "isotonic", "platt"] and methods.loc["isotonic", "configured"] == "yes"
+    assert methods.loc["platt", "ECE"] == metrics["calibration_methods"]["platt"]["ece_calibrated"]
     page = R.metrics_html(metrics)
-    assert page.count("<table") == 2 and metrics["how"]["average_precision"] in page
+    assert page.count("<table") == 4 and metrics["how"]["average_precision"] in page
+    assert 'id="list-lengths"' in page and 'id="calibration-methods"' in page
 
 
 def _booster(n_classes):
@@ -98,7 +110,13 @@ def test_drivers_name_the_largest_positive_contributions():
 
 
 def test_candidates_table_lists_everything_above_the_threshold_and_at_least_min_rows():
-    probabilities = pd.DataFrame({"object_id": list("abcdef"), "probability": [0.1, 0.8, 0.6, 0.05, 0.7, 0.3]})
+    probabilities = pd.DataFrame(
+        {
+            "object_id": list("abcdef"),
+            "probability": [0.1, 0.8, 0.6, 0.05, 0.7, 0.3],
+            "calibrated_probability": [0.05, 0.5, 0.3, 0.0, 0.4, 0.1],
+        }
+    )
     test = pd.DataFrame(
         {"Z": np.arange(6) / 10, "Z_err": 0.01, "split": "split_01", "gp__a": np.arange(6.0)}, index=list("abcdef")
     )
@@ -108,10 +126,14 @@ def test_candidates_table_lists_everything_above_the_threshold_and_at_least_min_
     assert table["predicted TDE"].all() and table["rank"].tolist() == [1, 2, 3]
     assert table["Z"].tolist() == [0.1, 0.4, 0.2] and table["gp__a"].tolist() == [1.0, 4.0, 2.0]
     assert table["what raises the score"].tolist() == ["why b", "why e", "why c"]
+    assert table["raw score"].tolist() == [0.8, 0.7, 0.6] and table["calibrated P(TDE)"].tolist() == [0.5, 0.4, 0.3]
+    assert table["expected TDEs to here"].tolist() == pytest.approx([0.5, 0.9, 1.2])
     longer = R.candidates_table(probabilities, test, 0.5, drivers, ["gp__a"], min_rows=5)
     assert len(longer) == 5 and longer["predicted TDE"].tolist() == [True] * 3 + [False] * 2
-    page = R.candidates_html(longer, 0.5, 6, ["gp__a"])
+    assert longer["expected TDEs to here"].tolist() == pytest.approx([0.5, 0.9, 1.2, 1.3, 1.35])
+    page = R.candidates_html(longer, 0.5, 6, ["gp__a"], expected_all=1.35)
     assert page.count('<tr class="highlight">') == 3 and 'class="sortable"' in page
+    assert "(1.2 among the shaded ones, 1.4 over all 6 test objects)" in page
 
 
 def test_data_summary_counts_objects_and_observations(tmp_path):
@@ -239,7 +261,18 @@ def test_report_renders_in_chromium(tiny_run, report, tmp_path):
     )
     (table,) = candidates
     assert table["rows"] == n_test  # the tiny set has fewer test objects than table_rows: all are listed
-    assert table["headers"][:4] == ["rank", "object_id", "P(TDE)", "predicted TDE"]
+    assert table["headers"][:6] == [
+        "rank",
+        "object_id",
+        "raw score",
+        "calibrated P(TDE)",
+        "expected TDEs to here",
+        "predicted TDE",
+    ]
+    probabilities = pd.read_csv(tiny_run / "results" / "test_probabilities.csv")
+    ranked = probabilities.sort_values("probability", ascending=False, kind="mergesort")
+    # The running sum starts at the top object's calibrated P(TDE) (two decimals).
+    assert float(table["first_row"][4]) == pytest.approx(ranked["calibrated_probability"].iloc[0], abs=0.005)
     assert table["sorted_column"] == "rank"
     assert table["after_one_click"] == sorted(table["after_one_click"]) and len(table["after_one_click"]) == n_test
     assert table["after_two_clicks"] == sorted(table["after_one_click"], reverse=True)
@@ -250,6 +283,9 @@ def test_report_renders_in_chromium(tiny_run, report, tmp_path):
         )
     }
     assert tables["metrics"]["first_row"][0] == "F1 (TDE), pooled out of fold" and tables["per-fold"]["rows"] == 3
+    metrics = json.loads((tiny_run / "results" / "metrics.json").read_text())
+    assert tables["list-lengths"]["rows"] == len(metrics["purity_at_list_length"]) > 0
+    assert tables["calibration-methods"]["rows"] == 3
     runtime = report_browser.check_tables(
         report_browser.embedded_file(report, pages["Runtime per rule"]), tmp_path, "r"
     )
@@ -258,7 +294,7 @@ def test_report_renders_in_chromium(tiny_run, report, tmp_path):
     )
 
     # Screenshots of items opened through the menu: an image, and a table in its frame. Not blank.
-    for label in ("Precision-recall curve", "Candidates table"):
+    for label in ("Precision-recall curve", "Reliability diagram", "Purity and yield", "Candidates table"):
         item = next(i for i in report_browser.report_items(report) if i[2] == label)
         png = report_browser.screenshot(report, item, tmp_path / f"{label.replace(' ', '_')}.png")
         pixels = matplotlib.image.imread(png)

@@ -19,6 +19,20 @@ def test_rows_follow_the_sample_submission_and_the_threshold_is_inclusive():
     assert table["object_id"].tolist() == ["c", "a", "b"] and table["probability"].tolist() == [0.9, 0.2, 0.5]
 
 
+@pytest.mark.parametrize("method", ["platt", "isotonic"])
+def test_the_calibrated_probability_goes_beside_the_raw_score_and_leaves_the_submission_alone(method):
+    from mallorn_tde.calibration import fit_calibrator
+
+    calibrator = fit_calibrator([0.1, 0.2, 0.3, 0.6, 0.7, 0.95], [0, 0, 1, 0, 1, 1], method)
+    proba = probabilities({"a": 0.2, "b": 0.5, "c": 0.9})
+    order = pd.Series(["c", "a", "b"])
+    plain, _ = submission_table(proba, 0.5, order)
+    submission, table = submission_table(proba, 0.5, order, calibrator)
+    assert submission.equals(plain)
+    assert table.columns.tolist() == ["object_id", "probability", "calibrated_probability"]
+    assert table["calibrated_probability"].tolist() == calibrator([0.9, 0.2, 0.5]).tolist()
+
+
 def test_without_a_sample_submission_the_rows_keep_the_test_tables_order():
     submission, _ = submission_table(probabilities({"b": 0.7, "a": 0.1}), 0.5)
     assert submission["object_id"].tolist() == ["b", "a"] and submission["prediction"].tolist() == [1, 0]

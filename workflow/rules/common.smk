@@ -235,6 +235,14 @@ def sample_submission(wildcards):
     return [path] if USES_SIMULATED or Path(path).is_file() else []
 
 
+def test_side_size():
+    """Objects of the test side (rows of its log; for the simulated set, as configured), to which metrics.json
+    scales its out-of-fold list lengths. A param: a test side of another size reruns the metrics job."""
+    if USES_SIMULATED:
+        return config["simulate"]["n_splits"] * config["simulate"]["test_per_split"]
+    return sum(len(rows) for rows in log_rows("test").values())
+
+
 # Rules of report.smk: they make the report's figures and tables and are left out of its runtime table.
 REPORT_RULES = [
     "plot_cv",

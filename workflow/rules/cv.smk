@@ -58,11 +58,14 @@ rule fit_predict_fold:
 
 # The pooled out-of-fold metrics, and the final model's threshold (the F1-maximising cut of the pooled
 # out-of-fold probabilities) in a file of its own: predict reads that, not the report; metrics.json repeats it.
+# Each fold's calibrator is fitted here, on that fold's inner probabilities (its training part only), and applied
+# to its held-out objects: a few milliseconds, so no job of its own, and a change of calibration reruns no fit.
 rule metrics:
     input:
         oof=expand(rules.fit_predict_fold.output[0], scope=FOLD_SCOPES),
         selection=expand(SELECTION_COUNTS, scope=SCOPES),
         tuning=expand(TUNING, scope=FOLD_SCOPES),
+        inner=expand(INNER_PROBABILITIES, scope=FOLD_SCOPES),
     output:
         metrics=report(
             "results/metrics.json",
@@ -87,6 +90,8 @@ rule metrics:
         mem_mb=2000,
         runtime=5,
     params:
+        calibration=config["calibration"],
+        n_test=test_side_size(),
         code=code_digest("metrics.py"),
     script:
         "../scripts/metrics.py"

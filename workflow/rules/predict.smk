@@ -59,12 +59,15 @@ rule predict:
 
 
 # The submission and the probabilities table, in the sample submission's order, from the splits' probabilities
-# (a column of floats per split: this job's memory is that of the object ids and their probabilities).
+# (a column of floats per split: this job's memory is that of the object ids and their probabilities). The table
+# gains the calibrated P(TDE) of the final scope's calibrator, fitted here on its inner probabilities (every
+# training object); the submission is the raw score at the threshold, as before.
 rule submission:
     input:
         probabilities=expand(SPLIT_PROBABILITIES, split=TEST_SPLITS),
         threshold=rules.metrics.output.threshold,
         sample_submission=sample_submission,
+        inner=INNER_PROBABILITIES.format(scope=FINAL_SCOPE),
     output:
         submission=report(
             "results/submission.csv",
@@ -87,6 +90,7 @@ rule submission:
         mem_mb=2000,
         runtime=10,
     params:
+        calibration_method=config["calibration"]["method"],
         code=code_digest("submission.py"),
     script:
         "../scripts/submission.py"

@@ -35,6 +35,20 @@ rule plot_cv:
             subcategory="Mistakes",
             labels={"item": "Scores per SpecType"},
         ),
+        reliability=report(
+            "results/report/reliability.png",
+            caption="../report/reliability.rst",
+            category="1. Performance",
+            subcategory="Calibration and yield",
+            labels={"item": "Reliability diagram"},
+        ),
+        purity_yield=report(
+            "results/report/purity_yield.png",
+            caption="../report/purity_yield.rst",
+            category="1. Performance",
+            subcategory="Calibration and yield",
+            labels={"item": "Purity and yield"},
+        ),
     log:
         "results/logs/plot_cv.log",
     benchmark:

@@ -1,4 +1,5 @@
-"""The report's candidates table: test objects ranked by TDE probability, with what drives each score."""
+"""The report's candidates table: test objects ranked by the raw TDE score, with the calibrated P(TDE), the TDEs
+expected down the list, and what drives each score."""
 
 import pandas as pd
 
@@ -23,7 +24,8 @@ with logged(snakemake.log[0]) as log:
     drivers = drivers_text(tde_contributions(models, X), X, settings["drivers"])
     table = candidates_table(probabilities, test, threshold, drivers, top_features, settings["min_rows"])
     with open(snakemake.output[0], "w") as handle:
-        handle.write(candidates_html(table, threshold, len(probabilities), top_features))
+        expected = probabilities["calibrated_probability"].sum()
+        handle.write(candidates_html(table, threshold, len(probabilities), top_features, expected))
     log.info(
         "%d candidates listed, %d at or above the threshold %.4f", len(table), table["predicted TDE"].sum(), threshold
     )

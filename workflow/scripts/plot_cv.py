@@ -1,4 +1,5 @@
-"""The report's cross-validation figures: precision-recall, F1 against threshold, confusions, scores by class."""
+"""The report's cross-validation figures: precision-recall, F1 against threshold, confusions, scores by class,
+the reliability of the calibrated probabilities and the purity and yield of the ranked list."""
 
 import pandas as pd
 
@@ -8,6 +9,8 @@ from mallorn_tde.plots import (
     confusion_figure,
     f1_threshold_figure,
     pr_curve_figure,
+    purity_yield_figure,
+    reliability_figure,
     save_figure,
     scores_by_spectype_figure,
 )
@@ -21,6 +24,8 @@ with logged(snakemake.log[0]) as log:
         "f1_threshold": f1_threshold_figure(oof, metrics),
         "confusion": confusion_figure(oof, metrics),
         "scores_by_spectype": scores_by_spectype_figure(oof, spec_type, metrics),
+        "reliability": reliability_figure(oof, metrics),
+        "purity_yield": purity_yield_figure(oof, metrics),
     }
     for name, figure in figures.items():
         save_figure(figure, snakemake.output[name], snakemake.params.dpi)

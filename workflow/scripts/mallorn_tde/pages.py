@@ -138,5 +138,8 @@ def fixed(digits: int):
 
 
 def probability_text(p: float) -> str:
-    """A probability as a reader compares them: 4 decimals, and the distance from 1 when closer than that."""
+    """A probability as a reader compares them: 4 decimals, and the distance from 1 when closer than that (a
+    probability of exactly 1, which a calibrated one may be, is 1)."""
+    if p >= 1:
+        return "1"
     return f"1 - {1 - p:.0e}" if p > 0.9999 else f"{p:.4f}"

@@ -17,6 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.metrics import precision_recall_curve  # noqa: E402
 
+from .calibration import N_BINS, reliability_bins, yield_curve  # noqa: E402
 from .constants import FILTERS  # noqa: E402
 from .report import DISPLAY_CLASSES, display_class  # noqa: E402
 
@@ -219,6 +220,125 @@ def scores_by_spectype_figure(oof: pd.DataFrame, spec_type: pd.Series, metrics: 
         "right: objects at or above it",
         fontsize=11,
     )
+    fig.tight_layout()
+    return fig
+
+
+def reliability_figure(oof: pd.DataFrame, metrics: dict, n_bins: int = 10):
+    """Reliability diagram of the pooled out-of-fold probabilities, calibrated against raw.
+
+    Top: in ``n_bins`` equal-width bins of probability, each bin's TDE fraction against its mean probability,
+    for the raw scores and the calibrated probabilities (each binned by its own value), labelled with its TDEs /
+    objects and drawn with the binomial standard error of its fraction. Bottom: the objects and TDEs per bin.
+    The legend gives the expected calibration error over equal-count bins and the Brier score of metrics.json.
+    """
+    y = oof["target"].to_numpy(int)
+    method = metrics["calibration_method"]
+    fig, (ax, ax_counts) = plt.subplots(2, 1, figsize=(9, 8.5), sharex=True, gridspec_kw={"height_ratios": [2.4, 1]})
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="perfectly calibrated")
+    width = 1 / n_bins
+    series = (
+        ("raw score", "probability", "C0", "o", "raw", -1),
+        (f"calibrated P(TDE) ({method})", "calibrated_probability", "C3", "s", "calibrated", 1),
+    )
+    for name, column, color, marker, key, side in series:
+        bins = reliability_bins(y, oof[column].to_numpy(float), n_bins, equal_width=True)
+        error = np.sqrt(bins["tde_fraction"] * (1 - bins["tde_fraction"]) / bins["objects"])
+        ax.errorbar(
+            bins["mean_probability"],
+            bins["tde_fraction"],
+            yerr=error,
+            color=color,
+            marker=marker,
+            ms=6,
+            lw=1.2,
+            capsize=2,
+            label=f"{name}: ECE {metrics[f'ece_{key}']:.4f}, Brier {metrics[f'brier_{key}']:.4f}",
+        )
+        for _, b in bins.iterrows():
+            ax.annotate(
+                f"{int(b['tde'])}/{int(b['objects'])}",
+                (b["mean_probability"], b["tde_fraction"]),
+                xytext=(4, -12 if side < 0 else 6),
+                textcoords="offset points",
+                fontsize=7,
+                color=color,
+            )
+        left = (bins["bin"] - 1) * width + (width / 2 if side > 0 else 0)
+        ax_counts.bar(left, bins["objects"], width / 2, align="edge", color=color, alpha=0.35, label=f"{name}: objects")
+        ax_counts.bar(left, bins["tde"], width / 2, align="edge", color=color, label=f"{name}: TDEs")
+    ax.set(ylabel="TDE fraction in the bin", xlim=(0, 1), ylim=(-0.02, 1.02))
+    ax.set_title(
+        f"Out-of-fold probabilities of {len(y):,} objects in {n_bins} bins of equal width (labels: TDEs / objects);\n"
+        f"ECE over {N_BINS} bins of equal count; each outer fold calibrated on its training part",
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", fontsize=9)
+    ax_counts.set_yscale("log")
+    ax_counts.set(xlabel="probability", ylabel="objects and TDEs per bin")
+    ax_counts.set_xticks(np.linspace(0, 1, n_bins + 1))
+    ax_counts.legend(loc="upper center", fontsize=8, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def purity_yield_figure(oof: pd.DataFrame, metrics: dict):
+    """What following up the out-of-fold ranking (by raw score) finds: TDEs found and purity against objects
+    followed up, beside what the calibrated probabilities expected, with the test threshold and the list lengths
+    of metrics.json marked; the top axis counts the test side's objects (the same share of its list)."""
+    y = oof["target"].to_numpy(int)
+    raw = oof["probability"].to_numpy(float)
+    curve = yield_curve(y, raw, oof["calibrated_probability"].to_numpy(float))
+    n, n_tde, n_test = len(curve), int(y.sum()), int(metrics["n_test_objects"])
+    flagged = int((raw >= metrics["threshold"]).sum())
+    shown = curve.iloc[: min(n, max(3 * flagged, 2 * n_tde, 10))]
+    lengths = [r for r in metrics["purity_at_list_length"] if r["oof_objects"] <= len(shown)]
+    fig, (ax_found, ax_purity) = plt.subplots(1, 2, figsize=(13, 5.3))
+    ax_found.step(shown["objects"], shown["tde_found"], where="post", color="k", lw=1.8, label="TDEs found")
+    ax_found.plot(shown["objects"], shown["expected_tde"], color="C3", ls="--", label="expected (calibrated P(TDE))")
+    ax_found.axhline(n_tde, color="grey", ls=":", lw=1, label=f"all {n_tde} TDEs")
+    ax_purity.plot(shown["objects"], shown["purity"], color="k", lw=1.8, label="purity (TDEs among those followed)")
+    ax_purity.plot(
+        shown["objects"], shown["expected_purity"], color="C3", ls="--", label="expected (mean calibrated P(TDE))"
+    )
+    ax_purity.axhline(n_tde / n, color="grey", ls=":", lw=1, label=f"TDE fraction {n_tde / n:.3f} (at random)")
+    if flagged:
+        at = curve.iloc[flagged - 1]
+        label = (
+            f"test threshold {metrics['threshold']:.4f}: {flagged} objects, {int(at['tde_found'])} TDEs, "
+            f"purity {at['purity']:.2f}"
+        )
+        for axis in (ax_found, ax_purity):
+            axis.axvline(flagged, color="C2", lw=1.5, label=label)
+    if lengths:
+        ax_found.scatter(
+            [r["oof_objects"] for r in lengths],
+            [r["tde_found"] for r in lengths],
+            color="C1",
+            zorder=3,
+            label="metrics.json's list lengths (labels: the test side's top L)",
+        )
+        ax_purity.scatter([r["oof_objects"] for r in lengths], [r["purity"] for r in lengths], color="C1", zorder=3)
+        for r in lengths:
+            ax_purity.annotate(
+                f"{r['test_objects']}",
+                (r["oof_objects"], r["purity"]),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7,
+                color="C1",
+            )
+    scale = n_test / n
+    for axis in (ax_found, ax_purity):
+        axis.set_xlim(0, shown["objects"].iloc[-1])
+        axis.set_xlabel(f"objects followed up, out of fold (of {n:,}, ranked by raw score)")
+        top = axis.secondary_xaxis("top", functions=(lambda x: x * scale, lambda x: x / scale))
+        top.set_xlabel(f"test objects followed up (same share of the test side's {n_test:,})", fontsize=9)
+    ax_found.set_ylabel("TDEs")
+    ax_purity.set(ylabel="purity", ylim=(0, 1.02))
+    ax_found.legend(loc="lower right", fontsize=8)
+    ax_purity.legend(loc="upper right", fontsize=8)
+    fig.suptitle("Purity and yield of the out-of-fold ranking", y=0.99)
     fig.tight_layout()
     return fig
 

@@ -58,6 +58,30 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         ),
         ("Threshold for the test set", metrics["threshold"], "", how["threshold"]),
         ("F1 at that threshold (optimistic)", metrics["f1_at_pooled_threshold"], "", how["f1_at_pooled_threshold"]),
+        (
+            "Purity at that threshold",
+            metrics["purity_at_threshold"],
+            f"{metrics['expected_tde_at_threshold']:.1f} TDEs expected by the calibrated P(TDE)",
+            f"{how['purity_at_threshold']} {how['expected_tde_at_threshold']}",
+        ),
+        (
+            "Brier score, calibrated P(TDE)",
+            metrics["brier_calibrated"],
+            f"raw score {metrics['brier_raw']:.4f}",
+            f"{how['brier_calibrated']} {how['calibration_method']}",
+        ),
+        (
+            "Expected calibration error, calibrated P(TDE)",
+            metrics["ece_calibrated"],
+            f"raw score {metrics['ece_raw']:.4f}",
+            f"{how['ece_calibrated']} {how['ece_raw']}",
+        ),
+        (
+            "Average precision, calibrated P(TDE)",
+            metrics["average_precision_calibrated"],
+            f"raw score {metrics['average_precision']:.4f}",
+            how["average_precision_calibrated"],
+        ),
         ("Training objects", metrics["n_objects"], "", how["n_objects"]),
         ("TDEs among them", metrics["n_tde"], "", how["n_tde"]),
         ("Predicted TDE out of fold", metrics["n_predicted_tde"], "", how["n_predicted_tde"]),
@@ -72,6 +96,7 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         for v, is_count in zip(headline["value"].astype(float), counts)
     ]
     thresholds = metrics.get("fold_thresholds", {})
+    calibrators = metrics.get("calibrators", {})
     per_fold = pd.DataFrame(
         [
             {
@@ -84,12 +109,46 @@ def metrics_tables(metrics: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "recall": metrics["per_fold"][k]["recall"],
                 "average precision": metrics["per_fold"][k]["average_precision"],
                 "threshold": thresholds.get(k, np.nan),
+                "threshold, calibrated": calibrators.get(k, {}).get("threshold_calibrated", np.nan),
+                "calibrator fitted on": calibrators.get(k, {}).get("fitted_on_objects", np.nan),
                 "features selected": n_features.get(k, np.nan),
             }
             for k in folds
         ]
     )
     return headline, per_fold
+
+
+def list_length_table(metrics: dict) -> pd.DataFrame:
+    """metrics.json's out-of-fold purity at the test side's list lengths, one row per length."""
+    columns = {
+        "test_objects": "test objects followed up",
+        "oof_objects": "out-of-fold objects (same share)",
+        "tde_found": "TDEs found",
+        "purity": "purity",
+        "expected_tde": "TDEs expected (calibrated)",
+        "test_tde_estimate": "TDEs estimated in the test list",
+    }
+    return pd.DataFrame(metrics["purity_at_list_length"], columns=list(columns)).rename(columns=columns)
+
+
+def calibration_methods_table(metrics: dict) -> pd.DataFrame:
+    """Brier score, expected calibration error and average precision of the out-of-fold probabilities, raw and
+    under each calibration method, the configured one marked."""
+    methods = metrics["calibration_methods"]
+    any_method = next(iter(methods.values()))
+    rows = [("raw score", "", any_method["brier_raw"], any_method["ece_raw"], any_method["average_precision_raw"])]
+    rows += [
+        (
+            name,
+            "yes" if name == metrics["calibration_method"] else "",
+            m["brier_calibrated"],
+            m["ece_calibrated"],
+            m["average_precision_calibrated"],
+        )
+        for name, m in methods.items()
+    ]
+    return pd.DataFrame(rows, columns=["probabilities", "configured", "Brier score", "ECE", "average precision"])
 
 
 def metrics_html(metrics: dict) -> str:
@@ -104,7 +163,11 @@ def metrics_html(metrics: dict) -> str:
         f"({metrics['n_tde']:,} TDEs). Every number comes from predictions of objects that the model, its "
         "feature selection, its tuning and its threshold never saw."
     )
-    fold_formats = {c: three for c in ("F1", "precision", "recall", "average precision")} | {"threshold": fixed(4)}
+    fold_formats = {c: three for c in ("F1", "precision", "recall", "average precision")}
+    fold_formats |= {"threshold": fixed(4), "threshold, calibrated": fixed(4)}
+    lengths = list_length_table(metrics)
+    length_formats = {"purity": three} | {c: fixed(1) for c in lengths.columns if c.startswith("TDEs ")}
+    four = fixed(4)
     return html_page(
         "Cross-validated metrics",
         [
@@ -120,8 +183,22 @@ def metrics_html(metrics: dict) -> str:
             ),
             (
                 "Per outer fold",
-                html.escape(f"{how['per_fold']} Threshold: {how['fold_thresholds']}"),
+                html.escape(f"{how['per_fold']} Threshold: {how['fold_thresholds']} {how['calibrators']}"),
                 html_table(per_fold, fold_formats, table_id="per-fold"),
+            ),
+            (
+                "Purity down the ranked list",
+                html.escape(how["purity_at_list_length"]),
+                html_table(lengths, length_formats, table_id="list-lengths"),
+            ),
+            (
+                "Calibration methods",
+                html.escape(f"{how['calibration_methods']} {how['ece_raw']}"),
+                html_table(
+                    calibration_methods_table(metrics),
+                    {"Brier score": four, "ECE": four, "average precision": four},
+                    table_id="calibration-methods",
+                ),
             ),
         ],
         intro,
@@ -176,21 +253,27 @@ def candidates_table(
     top_features: list[str],
     min_rows: int,
 ) -> pd.DataFrame:
-    """Test objects ranked by TDE probability: every object at or above the threshold, and at least ``min_rows``.
+    """Test objects ranked by the raw score: every object at or above the threshold, and at least ``min_rows``.
 
-    ``test`` is the merged test table (Z, Z_err, split and the features); ``drivers`` the text of
-    :func:`drivers_text` for (at least) the rows shown; ``top_features`` columns of ``test`` shown as they are.
+    ``probabilities`` is test_probabilities.csv (object_id, probability: the raw score, calibrated_probability).
+    Beside the raw score, the calibrated P(TDE) and its running sum down the whole ranked list: the TDEs expected
+    among the objects up to that rank. ``test`` is the merged test table (Z, Z_err, split and the features);
+    ``drivers`` the text of :func:`drivers_text` for (at least) the rows shown; ``top_features`` columns of
+    ``test`` shown as they are.
     """
-    p = probabilities.set_index("object_id")["probability"]
-    order = p.sort_values(ascending=False, kind="mergesort")
-    n_rows = min(len(order), max(int((order >= threshold).sum()), min_rows))
-    ids = order.index[:n_rows]
+    ranked = probabilities.set_index("object_id").sort_values("probability", ascending=False, kind="mergesort")
+    raw = ranked["probability"].to_numpy()
+    calibrated = ranked["calibrated_probability"].to_numpy()
+    n_rows = min(len(ranked), max(int((raw >= threshold).sum()), min_rows))
+    ids = ranked.index[:n_rows]
     table = pd.DataFrame(
         {
             "rank": np.arange(1, n_rows + 1),
             "object_id": ids,
-            "P(TDE)": order.to_numpy()[:n_rows],
-            "predicted TDE": order.to_numpy()[:n_rows] >= threshold,
+            "raw score": raw[:n_rows],
+            "calibrated P(TDE)": calibrated[:n_rows],
+            "expected TDEs to here": np.cumsum(calibrated)[:n_rows],
+            "predicted TDE": raw[:n_rows] >= threshold,
             "Z": test["Z"].reindex(ids).to_numpy(float),
             "Z_err": test["Z_err"].reindex(ids).to_numpy(float) if "Z_err" in test else np.nan,
             "split": test["split"].reindex(ids).to_numpy() if "split" in test else "",
@@ -202,18 +285,28 @@ def candidates_table(
     return table
 
 
-def candidates_html(table: pd.DataFrame, threshold: float, n_test: int, top_features: list[str]) -> str:
+def candidates_html(
+    table: pd.DataFrame, threshold: float, n_test: int, top_features: list[str], expected_all: float
+) -> str:
+    """The candidates page; ``expected_all`` is the sum of the calibrated P(TDE) over every test object."""
     n_above = int(table["predicted TDE"].sum())
+    expected_above = float(table.loc[table["predicted TDE"], "calibrated P(TDE)"].sum())
     intro = (
-        f"{len(table):,} of the {n_test:,} test objects, ranked by the final model's TDE probability; the "
+        f"{len(table):,} of the {n_test:,} test objects, ranked by the final model's raw TDE score; the "
         f"{n_above:,} at or above the threshold {threshold:.4f} (from the pooled out-of-fold probabilities) are "
-        "shaded: they are the submission's TDEs. Click a column's header to sort by it (again to reverse). "
+        "shaded: they are the submission's TDEs. 'calibrated P(TDE)': the raw score through the calibrator fitted "
+        "on every training object's inner out-of-fold probabilities, the share of TDEs among objects of that "
+        "score; 'expected TDEs to here': its running sum down the list, the TDEs expected among the objects "
+        f"followed up to that rank ({expected_above:.1f} among the shaded ones, {expected_all:.1f} over all "
+        f"{n_test:,} test objects). Click a column's header to sort by it (again to reverse). "
         "'what raises the score': the three features with the largest positive SHAP contribution to this "
         "object's TDE score (LightGBM's pred_contrib, in units of the raw TDE score), with the object's value. "
         f"The last {len(top_features)} columns are the values of the model's most important features "
         "(total gain), whatever their effect on this object."
     )
-    formats = {"P(TDE)": lambda p: probability_text(p) if p >= 1e-3 else f"{p:.1e}", "Z": fixed(4), "Z_err": fixed(4)}
+    probability = lambda p: probability_text(p) if p >= 1e-3 or p == 0 else f"{p:.1e}"  # noqa: E731
+    formats = {"raw score": probability, "calibrated P(TDE)": probability, "expected TDEs to here": fixed(2)}
+    formats |= {"Z": fixed(4), "Z_err": fixed(4)}
     formats |= {f: _short_value for f in top_features}
     return html_page(
         "TDE candidates in the test set",

@@ -16,11 +16,13 @@ def read_sample_submission(path) -> pd.Series:
     return ids
 
 
-def submission_table(proba: pd.Series, threshold: float, order: pd.Series | None = None):
+def submission_table(proba: pd.Series, threshold: float, order: pd.Series | None = None, calibrator=None):
     """(submission, probabilities) tables; ``order`` (object ids of sample_submission.csv) fixes the rows.
 
     Every id of ``order`` must have a probability and vice versa: a submission that silently dropped
-    or invented objects would be scored wrongly.
+    or invented objects would be scored wrongly. The probabilities table holds the raw score (``probability``,
+    the submission's) and, with a ``calibrator`` (:func:`mallorn_tde.calibration.fit_calibrator`), the
+    calibrated P(TDE) beside it (``calibrated_probability``); the submission is the raw score at ``threshold``.
     """
     if order is not None:
         missing = pd.Index(order).difference(proba.index)
@@ -33,5 +35,7 @@ def submission_table(proba: pd.Series, threshold: float, order: pd.Series | None
             )
         proba = proba.reindex(pd.Index(order))
     probabilities = pd.DataFrame({"object_id": proba.index, "probability": proba.to_numpy()})
+    if calibrator is not None:
+        probabilities["calibrated_probability"] = calibrator(proba.to_numpy()) if len(proba) else []
     submission = pd.DataFrame({"object_id": proba.index, "prediction": (proba.to_numpy() >= threshold).astype(int)})
     return submission, probabilities
