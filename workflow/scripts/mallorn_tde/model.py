@@ -38,8 +38,10 @@ TDE_CLASS = CLASSES.index("TDE")
 # part has it, and the number of classes is the largest label + 1.
 LOOKALIKE_CLASSES = ("other", "TDE", "SN IIn", "SLSN", "SN Ia", "AGN")
 MAX_BIN = 31  # histogram bins per feature (see lgb_params)
-# Each trial's inner folds stop when their mean AP of P(TDE) has not risen for PATIENCE rounds (see inner_cv).
-PATIENCE = 30
+# Each trial's inner folds stop when their mean AP of P(TDE) has not risen for PATIENCE rounds, but not before
+# MIN_ROUNDS (see inner_cv): the mean AP of the first rounds can peak early and dip (17 rounds in one outer fold).
+PATIENCE = 50
+MIN_ROUNDS = 100
 MAX_ROUNDS = 2000
 # Successive halving on the boosting curve (see tune): at PRUNE_MIN_ROUNDS x PRUNE_FACTOR^k rounds (the rungs) a
 # trial goes on only if its mean inner AP is in the top 1/PRUNE_FACTOR of the trials that reached that rung.
@@ -210,6 +212,22 @@ def _tde_ap(preds: np.ndarray, data: lgb.Dataset) -> tuple[str, float, bool]:
     return "tde_ap", average_precision(data.get_label() == TDE_CLASS, score), True
 
 
+def _stop_when_flat():
+    """A LightGBM callback: stop once the mean inner AP has not risen for :data:`PATIENCE` rounds and at least
+    :data:`MIN_ROUNDS` have been boosted; the best round is kept (LightGBM's own early stopping has no minimum)."""
+    best = {"score": -np.inf, "iteration": 0, "results": []}
+
+    def callback(env) -> None:
+        score = env.evaluation_result_list[0][2]
+        if score > best["score"]:
+            best.update(score=score, iteration=env.iteration, results=env.evaluation_result_list)
+        elif env.iteration + 1 >= MIN_ROUNDS and env.iteration - best["iteration"] >= PATIENCE:
+            raise lgb.callback.EarlyStopException(best["iteration"], best["results"])
+
+    callback.order = 30
+    return callback
+
+
 def _report_to(trial: optuna.Trial):
     """A LightGBM callback that reports the mean inner AP to ``trial`` at the pruner's rungs
     (:data:`PRUNE_RUNGS`) and stops the trial there when the pruner says so. The first trial of a study is never
@@ -240,7 +258,7 @@ def inner_cv(
 ) -> dict:
     """One trial's inner K-fold (stratified by label) on ``data`` (:func:`binned` of ``X`` and ``labels``), its
     folds boosted side by side (``lgb.cv``) until the mean inner AP of P(TDE) has not risen for
-    :data:`PATIENCE` rounds (at most :data:`MAX_ROUNDS`).
+    :data:`PATIENCE` rounds, after at least :data:`MIN_ROUNDS` and at most :data:`MAX_ROUNDS`.
 
     The AP is computed by :func:`mallorn_tde.evaluation.average_precision` (tens of microseconds on a fold of
     500 rows, so checking it every round costs little beside the trees). With ``trial``, the mean inner AP is
@@ -254,7 +272,7 @@ def inner_cv(
         # set_field, not set_weight: the latter ignores all-ones weights and would keep the last trial's
         data.set_field("weight", np.where(y == TDE_CLASS, float(params.get("tde_weight", 1.0)), 1.0))
     folds = list(StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
-    callbacks = [lgb.early_stopping(PATIENCE, verbose=False)]
+    callbacks = [_stop_when_flat()]
     if trial is not None:
         callbacks.append(_report_to(trial))
     result = lgb.cv(
@@ -302,7 +320,7 @@ def repeated_threshold(X, labels, params, n_folds: int, seed: int, repeats: int,
 # What decides the trials, in every study's name: a journal of trials run under another rule is never resumed.
 STUDY_RULE = {
     "objective": "mean inner AP",
-    "rounds": f"early stopping, patience {PATIENCE}, at most {MAX_ROUNDS}",
+    "rounds": f"early stopping, patience {PATIENCE}, from {MIN_ROUNDS} to {MAX_ROUNDS}",
     "pruner": f"successive halving from {PRUNE_MIN_ROUNDS} rounds, factor {PRUNE_FACTOR}",
     "start": KNOWN_GOOD,
     "replace": "paired inner-fold AP gain above one standard error",
@@ -467,7 +485,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "study": name,
         "model": f"multiclass ({int(labels.max()) + 1} classes)" if _is_multiclass(labels.to_numpy()) else "binary",
         "objective": f"mean over {inner_folds} stratified inner folds of the average precision of P(TDE), each "
-        f"trial's folds boosted until that mean had not risen for {PATIENCE} rounds (at most {MAX_ROUNDS}); "
+        f"trial's folds boosted until that mean had not risen for {PATIENCE} rounds ({MIN_ROUNDS}-{MAX_ROUNDS}); "
         f"trials stopped by successive halving on that mean at {PRUNE_MIN_ROUNDS} x {PRUNE_FACTOR}^k rounds; "
         f"the first trial a fixed known-good configuration, replaced only by a trial whose paired gain over "
         f"the inner folds exceeds one standard error",
