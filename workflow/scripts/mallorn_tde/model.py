@@ -38,29 +38,28 @@ TDE_CLASS = CLASSES.index("TDE")
 # part has it, and the number of classes is the largest label + 1.
 LOOKALIKE_CLASSES = ("other", "TDE", "SN IIn", "SLSN", "SN Ia", "AGN")
 MAX_BIN = 31  # histogram bins per feature (see lgb_params)
-# Each trial's inner folds stop when their mean AP of P(TDE) has not risen for PATIENCE rounds, but not before
-# MIN_ROUNDS (see inner_cv): the mean AP of the first rounds can peak early and dip (17 rounds in one outer fold).
-PATIENCE = 50
-MIN_ROUNDS = 100
-MAX_ROUNDS = 2000
+# Rounds are not searched: a trial of learning rate r boosts ROUNDS_X_RATE / r rounds (400 at the known-good 0.05),
+# so the two never compete for the same trials. Early stopping on the inner AP measured worse (BENCHMARKS.md).
+ROUNDS_X_RATE = 20.0
 # Successive halving on the boosting curve (see tune): at PRUNE_MIN_ROUNDS x PRUNE_FACTOR^k rounds (the rungs) a
 # trial goes on only if its mean inner AP is in the top 1/PRUNE_FACTOR of the trials that reached that rung.
 PRUNE_MIN_ROUNDS = 25
 PRUNE_FACTOR = 3
 PRUNE_RUNGS = frozenset(PRUNE_MIN_ROUNDS * PRUNE_FACTOR**k for k in range(8))
-# The first trial of every study (see tune): a fixed slow LightGBM of 4 classes with the TDE rows weighted 5,
-# which on the real data matched the tuned F1 with a higher AP (BENCHMARKS.md).
+# The first trial of every study (see tune): the parameters a 12-trial study of the tuning before chose on all
+# 2,435 training objects of the real data (ca0639c, rounded); alone, without a study, nested F1 and AP in
+# BENCHMARKS.md. Small trees on a quarter of the columns: cheap, and slow enough to rank well.
 KNOWN_GOOD = {
-    "learning_rate": 0.08,
-    "num_leaves": 15,
-    "max_depth": 8,
-    "min_child_samples": 20,
-    "feature_fraction": 0.3,
-    "bagging_fraction": 0.8,
-    "bagging_freq": 1,
-    "lambda_l1": 1e-8,
-    "lambda_l2": 1e-8,
-    "tde_weight": 5.0,
+    "learning_rate": 0.05,
+    "num_leaves": 9,
+    "max_depth": 5,
+    "min_child_samples": 8,
+    "feature_fraction": 0.25,
+    "bagging_fraction": 0.75,
+    "bagging_freq": 3,
+    "lambda_l1": 1e-6,
+    "lambda_l2": 1e-3,
+    "tde_weight": 1.4,
 }
 # Seconds after which a study journal's lock, left by a killed job, is broken (Optuna's default; see journal_storage).
 LOCK_GRACE_S = 30
@@ -119,20 +118,27 @@ def lgb_params(trial_params: dict, seed: int, threads: int, n_classes: int = 2) 
     return params
 
 
-def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
-    """The search space: tree shape, learning rate, sampling, regularisation and class weighting.
+def rounds_for(learning_rate: float) -> int:
+    """Boosting rounds of a trial: :data:`ROUNDS_X_RATE` / learning rate."""
+    return int(round(ROUNDS_X_RATE / learning_rate))
 
-    The number of rounds is not searched: each trial's inner cross-validation stops when the mean inner AP has
-    not improved for :data:`PATIENCE` rounds (:func:`inner_cv`), so a learning rate comes with its own rounds.
-    Slow boosting with small trees (learning rate 0.02-0.1, 7-31 leaves): on a wider space (0.02-0.2, 4-64
-    leaves) the 12-trial studies mostly chose fast deep boosting by a noisy inner score (BENCHMARKS.md).
+
+def suggest_params(trial: optuna.Trial, pos_weight_max: float) -> dict:
+    """The search space: tree shape, learning rate, sampling, regularisation and class weighting; the rounds
+    follow from the learning rate (:func:`rounds_for`: 200-667).
+
+    Slow boosting with small trees on few columns (learning rate 0.03-0.1, 7-15 leaves, feature fraction
+    0.2-0.5): a tree's cost grows with its leaves and columns, and the studies of the wider space (up to 31
+    leaves, 0.7 of the columns) chose the known-good's region anyway (BENCHMARKS.md).
     """
+    learning_rate = trial.suggest_float("learning_rate", 0.03, 0.1, log=True)
     return {
-        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.1, log=True),
-        "num_leaves": trial.suggest_int("num_leaves", 7, 31, log=True),
-        "max_depth": trial.suggest_int("max_depth", 3, 10),
+        "learning_rate": learning_rate,
+        "num_boost_round": rounds_for(learning_rate),
+        "num_leaves": trial.suggest_int("num_leaves", 7, 15),
+        "max_depth": trial.suggest_int("max_depth", 3, 8),
         "min_child_samples": trial.suggest_int("min_child_samples", 5, 40, log=True),
-        "feature_fraction": trial.suggest_float("feature_fraction", 0.2, 0.7),
+        "feature_fraction": trial.suggest_float("feature_fraction", 0.2, 0.5),
         "bagging_fraction": trial.suggest_float("bagging_fraction", 0.6, 1.0),
         "bagging_freq": trial.suggest_int("bagging_freq", 1, 7),
         "lambda_l1": trial.suggest_float("lambda_l1", 1e-8, 1.0, log=True),
@@ -212,22 +218,6 @@ def _tde_ap(preds: np.ndarray, data: lgb.Dataset) -> tuple[str, float, bool]:
     return "tde_ap", average_precision(data.get_label() == TDE_CLASS, score), True
 
 
-def _stop_when_flat():
-    """A LightGBM callback: stop once the mean inner AP has not risen for :data:`PATIENCE` rounds and at least
-    :data:`MIN_ROUNDS` have been boosted; the best round is kept (LightGBM's own early stopping has no minimum)."""
-    best = {"score": -np.inf, "iteration": 0, "results": []}
-
-    def callback(env) -> None:
-        score = env.evaluation_result_list[0][2]
-        if score > best["score"]:
-            best.update(score=score, iteration=env.iteration, results=env.evaluation_result_list)
-        elif env.iteration + 1 >= MIN_ROUNDS and env.iteration - best["iteration"] >= PATIENCE:
-            raise lgb.callback.EarlyStopException(best["iteration"], best["results"])
-
-    callback.order = 30
-    return callback
-
-
 def _report_to(trial: optuna.Trial):
     """A LightGBM callback that reports the mean inner AP to ``trial`` at the pruner's rungs
     (:data:`PRUNE_RUNGS`) and stops the trial there when the pruner says so. The first trial of a study is never
@@ -257,14 +247,13 @@ def inner_cv(
     data: lgb.Dataset, X, labels, params, n_folds: int, seed: int, threads: int, trial: optuna.Trial | None = None
 ) -> dict:
     """One trial's inner K-fold (stratified by label) on ``data`` (:func:`binned` of ``X`` and ``labels``), its
-    folds boosted side by side (``lgb.cv``) until the mean inner AP of P(TDE) has not risen for
-    :data:`PATIENCE` rounds, after at least :data:`MIN_ROUNDS` and at most :data:`MAX_ROUNDS`.
+    folds boosted ``params["num_boost_round"]`` rounds side by side (``lgb.cv``).
 
-    The AP is computed by :func:`mallorn_tde.evaluation.average_precision` (tens of microseconds on a fold of
-    500 rows, so checking it every round costs little beside the trees). With ``trial``, the mean inner AP is
-    reported at the pruner's rungs and the trial is pruned (:class:`optuna.TrialPruned`) when the study's
-    pruner says so. Returns the rounds of the best mean AP (``rounds``), each fold's AP at those rounds
-    (``fold_ap``) and the pooled out-of-fold probabilities at them (``proba``).
+    The inner AP of P(TDE) is computed each round by :func:`mallorn_tde.evaluation.average_precision` (tens of
+    microseconds on a fold of 500 rows, against milliseconds for the round's trees). With ``trial``, its mean
+    over the folds is reported at the pruner's rungs and the trial is pruned (:class:`optuna.TrialPruned`) when
+    the study's pruner says so. Returns each fold's AP (``fold_ap``) and the pooled out-of-fold probabilities
+    (``proba``).
     """
     y = labels.astype(int).to_numpy()
     n_classes = int(y.max()) + 1 if _is_multiclass(y) else 2
@@ -272,27 +261,22 @@ def inner_cv(
         # set_field, not set_weight: the latter ignores all-ones weights and would keep the last trial's
         data.set_field("weight", np.where(y == TDE_CLASS, float(params.get("tde_weight", 1.0)), 1.0))
     folds = list(StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y))
-    callbacks = [_stop_when_flat()]
-    if trial is not None:
-        callbacks.append(_report_to(trial))
     result = lgb.cv(
         {**lgb_params(params, seed, threads, n_classes), "metric": "None"},
         data,
-        num_boost_round=MAX_ROUNDS,
+        num_boost_round=int(params["num_boost_round"]),
         folds=folds,
         feval=_tde_ap,
-        callbacks=callbacks,
+        callbacks=[] if trial is None else [_report_to(trial)],
         return_cvbooster=True,
     )
-    boosters = result["cvbooster"]
-    rounds = int(boosters.best_iteration) if boosters.best_iteration > 0 else MAX_ROUNDS
     proba = np.zeros(len(y))
     fold_ap = []
-    for booster, (_, held_out) in zip(boosters.boosters, folds):
-        p = booster.predict(X.iloc[held_out], num_iteration=rounds)
+    for booster, (_, held_out) in zip(result["cvbooster"].boosters, folds):
+        p = booster.predict(X.iloc[held_out])
         proba[held_out] = p[:, TDE_CLASS] if p.ndim == 2 else p
         fold_ap.append(average_precision(y[held_out] == TDE_CLASS, proba[held_out]))
-    return {"rounds": rounds, "fold_ap": fold_ap, "proba": proba}
+    return {"fold_ap": fold_ap, "proba": proba}
 
 
 def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
@@ -320,7 +304,7 @@ def repeated_threshold(X, labels, params, n_folds: int, seed: int, repeats: int,
 # What decides the trials, in every study's name: a journal of trials run under another rule is never resumed.
 STUDY_RULE = {
     "objective": "mean inner AP",
-    "rounds": f"early stopping, patience {PATIENCE}, from {MIN_ROUNDS} to {MAX_ROUNDS}",
+    "rounds": f"{ROUNDS_X_RATE} / learning rate",
     "pruner": f"successive halving from {PRUNE_MIN_ROUNDS} rounds, factor {PRUNE_FACTOR}",
     "start": KNOWN_GOOD,
     "replace": "paired inner-fold AP gain above one standard error",
@@ -394,8 +378,9 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
 
     - The first trial is :data:`KNOWN_GOOD`, a fixed slow LightGBM measured on the real data; a later trial
       replaces it only when better beyond the inner folds' noise (:func:`choose_trial`).
-    - Rounds are found, not searched: each trial's inner folds stop on the mean inner AP (:func:`inner_cv`), and
-      the fits that follow use the rounds found.
+    - Rounds are not searched: they follow from the learning rate (:func:`rounds_for`), and each trial's inner
+      folds are boosted side by side on one binned data set (:func:`inner_cv`). Stopping each trial where its
+      mean inner AP stopped rising was measured and lost AP (BENCHMARKS.md): the argmax of a noisy curve.
     - Successive halving on the boosting curve: from the second trial on, the mean inner AP at
       :data:`PRUNE_MIN_ROUNDS`, 3 x that, ... rounds must be in the top 1/:data:`PRUNE_FACTOR` of the trials that
       reached the same round, or the trial stops there. A pruned trial counts towards ``n_trials`` and is never
@@ -421,9 +406,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         result = inner_cv(data, X, labels, params, inner_folds, seed, threads, trial)
         threshold, f1 = best_threshold(y, result["proba"])
         # one attribute, one journal write
-        trial.set_user_attr(
-            "inner", {"rounds": result["rounds"], "fold_ap": result["fold_ap"], "threshold": threshold, "f1": f1}
-        )
+        trial.set_user_attr("inner", {"fold_ap": result["fold_ap"], "threshold": threshold, "f1": f1})
         proba_of[trial.number] = result["proba"]
         return float(np.mean(result["fold_ap"]))
 
@@ -451,7 +434,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         done = len(study.get_trials(deepcopy=False, states=ended))
         last = study.trials[-1]
         if last.state == optuna.trial.TrialState.COMPLETE:
-            outcome = f"mean inner AP {last.value:.4f} at {last.user_attrs['inner']['rounds']} rounds"
+            outcome = f"mean inner AP {last.value:.4f}"
         else:
             outcome = f"pruned at {max(last.intermediate_values, default=0)} rounds"
         log.info("trial %d/%d: %s", done, n_trials, outcome)
@@ -459,13 +442,13 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
     complete = [t for t in finished if t.state == optuna.trial.TrialState.COMPLETE]
     best = choose_trial(complete)
     inner = best.user_attrs["inner"]
-    params = {**best.params, "num_boost_round": int(inner["rounds"])}
+    params = {**best.params, "num_boost_round": rounds_for(best.params["learning_rate"])}
     threshold = float(inner["threshold"])
     # A resumed study did not keep the probabilities of trials run before the kill: the chosen trial's are
     # computed again (the same, as everything in a trial is seeded).
     proba = proba_of.get(best.number)
     if proba is None:
-        proba = inner_cv(data, X, labels, best.params, inner_folds, seed, threads)["proba"]
+        proba = inner_cv(data, X, labels, params, inner_folds, seed, threads)["proba"]
     if repeats > 1:
         threshold, pooled_f1 = repeated_threshold(X, labels, params, inner_folds, seed, repeats, threads)
         log.info(
@@ -485,7 +468,7 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "study": name,
         "model": f"multiclass ({int(labels.max()) + 1} classes)" if _is_multiclass(labels.to_numpy()) else "binary",
         "objective": f"mean over {inner_folds} stratified inner folds of the average precision of P(TDE), each "
-        f"trial's folds boosted until that mean had not risen for {PATIENCE} rounds ({MIN_ROUNDS}-{MAX_ROUNDS}); "
+        f"trial's folds boosted {ROUNDS_X_RATE:g} / learning rate rounds; "
         f"trials stopped by successive halving on that mean at {PRUNE_MIN_ROUNDS} x {PRUNE_FACTOR}^k rounds; "
         f"the first trial a fixed known-good configuration, replaced only by a trial whose paired gain over "
         f"the inner folds exceeds one standard error",
