@@ -19,14 +19,16 @@ list a follow-up team works down by :func:`yield_curve` and :func:`purity_at_len
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss
 
 from .constants import fold_scope
+
+if TYPE_CHECKING:  # scikit-learn is imported where it is used: the report's plot jobs need none of it (~1 s each)
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
 
 METHODS = ("isotonic", "platt")
 N_BINS = 10  # equal-count bins of the reliability diagram and of the expected calibration error
@@ -57,6 +59,9 @@ def _logit(score: np.ndarray) -> np.ndarray:
 
 def fit_calibrator(score, target, method: str) -> Calibrator:
     """A :class:`Calibrator` of ``method`` (:data:`METHODS`) fitted on scores and their 0/1 TDE labels."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
     s = np.asarray(score, dtype=float)
     y = np.asarray(target, dtype=int)
     if method not in METHODS:
@@ -112,6 +117,8 @@ def calibrate_out_of_fold(
 
 def brier_score(target, probability) -> float:
     """Mean squared difference between the probabilities and the 0/1 labels."""
+    from sklearn.metrics import brier_score_loss
+
     return float(brier_score_loss(np.asarray(target, dtype=int), np.asarray(probability, dtype=float)))
 
 
@@ -206,6 +213,8 @@ def purity_at_lengths(curve: pd.DataFrame, lengths, n_test: int) -> list[dict]:
 
 def calibration_summary(target, raw, calibrated) -> dict:
     """Brier score, expected calibration error and average precision of calibrated scores, beside the raw ones'."""
+    from sklearn.metrics import average_precision_score
+
     y = np.asarray(target, dtype=int)
     return {
         "brier_raw": brier_score(y, raw),

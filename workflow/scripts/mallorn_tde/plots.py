@@ -15,7 +15,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.metrics import precision_recall_curve  # noqa: E402
 
 from .calibration import N_BINS, reliability_bins, yield_curve  # noqa: E402
 from .constants import FILTERS  # noqa: E402
@@ -44,6 +43,8 @@ def save_figure(figure, path, dpi: int) -> None:
 
 def threshold_curves(y_true, proba) -> pd.DataFrame:
     """Precision, recall and F1 of ``proba >= threshold`` at every distinct probability, lowest threshold first."""
+    from sklearn.metrics import precision_recall_curve  # here, not above: most plot jobs need none of it
+
     precision, recall, thresholds = precision_recall_curve(np.asarray(y_true, int), np.asarray(proba, float))
     precision, recall = precision[:-1], recall[:-1]  # the last point (recall 0) has no threshold
     denominator = precision + recall
@@ -69,6 +70,8 @@ def _logit_axis(ax, low: float, high: float):
 
 def pr_curve_figure(oof: pd.DataFrame, metrics: dict):
     """The pooled out-of-fold precision-recall curve, each fold's curve, and the operating points."""
+    from sklearn.metrics import precision_recall_curve
+
     fig, ax = plt.subplots(figsize=(7, 5.5))
     for k, part in oof.groupby("fold", sort=True):
         if part["target"].any():
