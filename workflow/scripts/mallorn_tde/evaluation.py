@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
-from sklearn.model_selection import StratifiedKFold
 
 from .constants import FINAL_SCOPE, fold_number, fold_scope
 from .io import read_folds, read_table
@@ -24,6 +22,8 @@ def assign_folds(target: pd.Series, n_folds: int, seed: int) -> pd.DataFrame:
             f"cannot make {n_folds} stratified folds with {n_pos} TDE(s) in the training set; "
             f"lower cv.n_folds in config.yaml"
         )
+    from sklearn.model_selection import StratifiedKFold  # scikit-learn where it is used (see mallorn_tde.model)
+
     skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     fold = np.zeros(len(target), dtype=int)
     for k, (_, test_idx) in enumerate(skf.split(np.zeros(len(target)), target.to_numpy()), start=1):
@@ -96,6 +96,8 @@ def average_precision(y_true, score) -> float:
 
 def classification_summary(y_true, y_pred, proba) -> dict:
     """Precision, recall, F1 of hard predictions and average precision of the probabilities."""
+    from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
+
     y_true = np.asarray(y_true, dtype=int)
     y_pred = np.asarray(y_pred, dtype=int)
     return {

@@ -9,6 +9,9 @@ target.
 
 Everything here learns from the rows it is given and from nothing else, so a caller that passes only a
 fold's training part gets an honest held-out estimate.
+
+scikit-learn is imported inside the functions that use it, never at the top: a prediction job needs none of
+it and keeps LightGBM from importing it (see workflow/scripts/predict.py).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import lightgbm as lgb
 import numpy as np
 import optuna
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold
 
 from .evaluation import average_precision, best_threshold
 
@@ -255,6 +257,8 @@ def inner_cv(
     the study's pruner says so. Returns each fold's AP (``fold_ap``) and the pooled out-of-fold probabilities
     (``proba``).
     """
+    from sklearn.model_selection import StratifiedKFold
+
     y = labels.astype(int).to_numpy()
     n_classes = int(y.max()) + 1 if _is_multiclass(y) else 2
     if n_classes > 2:
@@ -282,6 +286,8 @@ def inner_cv(
 def inner_cv_probabilities(X, labels, params, n_folds: int, seed: int, threads: int) -> np.ndarray:
     """Pooled out-of-fold TDE probabilities of an inner K-fold on the given rows, stratified by label, each
     fold's model boosted ``params["num_boost_round"]`` rounds."""
+    from sklearn.model_selection import StratifiedKFold
+
     proba = np.zeros(len(labels))
     skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in skf.split(np.zeros(len(labels)), labels.to_numpy()):
