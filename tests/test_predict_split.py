@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mallorn_tde.calibration import fit_calibrator
 from mallorn_tde.contract import InputError
 from mallorn_tde.io import read_json, read_table, write_table
 from mallorn_tde.model import load_models
@@ -45,7 +46,9 @@ def test_per_split_prediction_equals_one_prediction_over_the_gathered_table(tiny
     gathered = gather_probabilities(read_table(p) for p in sorted((results / "predictions").glob("*.parquet")))
     pd.testing.assert_series_equal(gathered, whole, check_exact=True)
     # The files the run wrote are those of the one prediction.
-    submission, probabilities = submission_table(whole, threshold, order)
+    inner = pd.read_csv(results / "model" / "final" / "inner_probabilities.csv")
+    calibrator = fit_calibrator(inner["probability"], inner["target"], "platt")  # config.yaml's calibration.method
+    submission, probabilities = submission_table(whole, threshold, order, calibrator)
     assert (results / "submission.csv").read_text() == csv_text(submission)
     assert (results / "test_probabilities.csv").read_text() == csv_text(probabilities, float_format="%.10g")
     assert not (results / "features" / "test.parquet").exists()
