@@ -3,6 +3,7 @@ expected down the list, and what drives each score."""
 
 import pandas as pd
 
+import mallorn_tde.booster_only  # noqa: F401  (first: LightGBM without scikit-learn)
 from mallorn_tde.io import read_json
 from mallorn_tde.logs import logged
 from mallorn_tde.model import load_models

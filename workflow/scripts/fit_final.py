@@ -1,5 +1,6 @@
 """Fit the final model on all training objects with the final selection and tuning."""
 
+import mallorn_tde.booster_only  # noqa: F401  (first: LightGBM without scikit-learn)
 from mallorn_tde.io import read_json, read_lines, read_table
 from mallorn_tde.logs import logged
 from mallorn_tde.model import class_labels, feature_importance, fit_models, save_models

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+import mallorn_tde.booster_only  # noqa: F401  (first: LightGBM without scikit-learn)
 from mallorn_tde.constants import fold_number
 from mallorn_tde.evaluation import held_out_ids, training_ids
 from mallorn_tde.io import read_folds, read_json, read_lines, read_table

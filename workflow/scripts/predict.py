@@ -1,16 +1,11 @@
 """One test split's TDE probabilities from the final model, read from that split's own tables alone."""
 
-import sys
-
-# LightGBM imports scikit-learn whenever it finds it, for its estimator classes: about 1 CPU s in each of these
-# jobs (one per test split), which use the Booster alone. Marked absent, it is not imported.
-sys.modules["sklearn"] = None
-
-from mallorn_tde.contract import format_ids  # noqa: E402
-from mallorn_tde.io import write_table  # noqa: E402
-from mallorn_tde.logs import logged  # noqa: E402
-from mallorn_tde.model import load_models  # noqa: E402
-from mallorn_tde.predictions import read_merged, split_probabilities, without_redshift  # noqa: E402
+import mallorn_tde.booster_only  # noqa: F401  (first: LightGBM without scikit-learn)
+from mallorn_tde.contract import format_ids
+from mallorn_tde.io import write_table
+from mallorn_tde.logs import logged
+from mallorn_tde.model import load_models
+from mallorn_tde.predictions import read_merged, split_probabilities, without_redshift
 
 with logged(snakemake.log[0]) as log:
     table = read_merged([snakemake.input.catalog], snakemake.input.features)
