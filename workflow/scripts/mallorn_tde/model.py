@@ -468,7 +468,8 @@ def tune(X: pd.DataFrame, labels: pd.Series, settings: dict, storage_path, threa
         "threshold": threshold,
         "inner_ap": float(best.value),
         "inner_f1": float(inner["f1"]),
-        "chosen_trial": best.number,
+        # its place among the counted trials: a trial cut short by a kill (failed, not counted) takes a number
+        "chosen_trial": [t.number for t in finished].index(best.number),
         "n_trials": n_trials,
         "pruned_trials": len(finished) - len(complete),
         "study": name,
