@@ -11,7 +11,7 @@ Everything here learns from the rows it is given and from nothing else, so a cal
 fold's training part gets an honest held-out estimate.
 
 scikit-learn is imported inside the functions that use it, never at the top: a prediction job needs none of
-it and keeps LightGBM from importing it (see workflow/scripts/predict.py).
+it and keeps LightGBM from importing it (see mallorn_tde.booster_only).
 """
 
 from __future__ import annotations
@@ -221,20 +221,20 @@ def _tde_ap(preds: np.ndarray, data: lgb.Dataset) -> tuple[str, float, bool]:
 
 
 def _report_to(trial: optuna.Trial):
-    """A LightGBM callback that reports the mean inner AP to ``trial`` at the pruner's rungs
-    (:data:`PRUNE_RUNGS`) and stops the trial there when the pruner says so. The first trial of a study is never
-    stopped (it is what the others are measured against), but its values are the pruner's first bar. (Optuna's
-    own LightGBM callback reports every round, a journal write with fsync each, where the pruner looks only at
-    its rungs.)"""
+    """A ``lgb.cv`` callback that, at the pruner's rungs (:data:`PRUNE_RUNGS`) only, computes the inner folds'
+    AP, reports their mean to ``trial`` and stops the trial there when the pruner says so. The first trial of a
+    study is never stopped (it is what the others are measured against), but its values are the pruner's first
+    bar. (Optuna's own LightGBM callback needs a metric on every round and reports every round, a journal
+    write with fsync each, where the pruner looks only at its rungs.)"""
 
     def callback(env) -> None:
         step = env.iteration + 1
         if step in PRUNE_RUNGS:
-            trial.report(float(env.evaluation_result_list[0][2]), step)
+            per_fold = env.model.eval_valid(feval=_tde_ap)  # CVBooster: one result list per fold's booster
+            trial.report(float(np.mean([results[0][2] for results in per_fold])), step)
             if trial.should_prune() and trial.number > 0:
                 raise optuna.TrialPruned()
 
-    callback.order = 40  # after the early stopping check (30)
     return callback
 
 
@@ -251,11 +251,10 @@ def inner_cv(
     """One trial's inner K-fold (stratified by label) on ``data`` (:func:`binned` of ``X`` and ``labels``), its
     folds boosted ``params["num_boost_round"]`` rounds side by side (``lgb.cv``).
 
-    The inner AP of P(TDE) is computed each round by :func:`mallorn_tde.evaluation.average_precision` (tens of
-    microseconds on a fold of 500 rows, against milliseconds for the round's trees). With ``trial``, its mean
-    over the folds is reported at the pruner's rungs and the trial is pruned (:class:`optuna.TrialPruned`) when
-    the study's pruner says so. Returns each fold's AP (``fold_ap``) and the pooled out-of-fold probabilities
-    (``proba``).
+    With ``trial``, the mean over the folds of the inner AP of P(TDE)
+    (:func:`mallorn_tde.evaluation.average_precision`) is computed and reported at the pruner's rungs only, and
+    the trial is pruned (:class:`optuna.TrialPruned`) when the study's pruner says so. Returns each fold's AP
+    (``fold_ap``) and the pooled out-of-fold probabilities (``proba``).
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -270,7 +269,6 @@ def inner_cv(
         data,
         num_boost_round=int(params["num_boost_round"]),
         folds=folds,
-        feval=_tde_ap,
         callbacks=[] if trial is None else [_report_to(trial)],
         return_cvbooster=True,
     )
